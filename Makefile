@@ -1,0 +1,46 @@
+# Two commands on a fresh machine: `make run` and `make test`. Everything else is a helper.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+# The machine's pip may point at local mirrors that do not exist here; the PyPI index still answers.
+PIP := $(BIN)/pip --disable-pip-version-check --quiet
+
+.PHONY: run test serve server lock clean-warehouse help
+
+help:
+	@echo "make run    - set up .venv from requirements.lock and load seeds/ into warehouse/news.duckdb"
+	@echo "make test   - set up .venv with the test tools and run the whole test suite"
+	@echo "make server - start a local Prefect server on 127.0.0.1:4200 (for scheduled runs)"
+	@echo "make serve  - serve the flow hourly against that server (PREFECT_API_URL)"
+	@echo "make lock   - re-resolve requirements*.lock from pyproject.toml (needs uv)"
+
+$(VENV)/.runtime: requirements.lock pyproject.toml
+	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required, found " + sys.version.split()[0]'
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --require-hashes -r requirements.lock
+	$(PIP) install --no-deps -e .
+	@touch $@
+
+$(VENV)/.test: $(VENV)/.runtime requirements-test.lock
+	$(PIP) install --require-hashes -r requirements-test.lock
+	@touch $@
+
+run: $(VENV)/.runtime
+	$(BIN)/news-etl run
+
+test: $(VENV)/.test
+	$(BIN)/python -m pytest
+
+server: $(VENV)/.runtime
+	$(BIN)/prefect server start --host 127.0.0.1 --port 4200
+
+serve: $(VENV)/.runtime
+	PREFECT_API_URL=$${PREFECT_API_URL:-http://127.0.0.1:4200/api} $(BIN)/news-etl serve --cron "0 * * * *"
+
+lock:
+	uv pip compile pyproject.toml --python-version 3.11 --generate-hashes -q -o requirements.lock --custom-compile-command "make lock"
+	uv pip compile pyproject.toml --extra test --python-version 3.11 --generate-hashes -q -o requirements-test.lock --custom-compile-command "make lock"
+
+clean-warehouse:
+	rm -f warehouse/news.duckdb warehouse/news.duckdb.wal

@@ -1,0 +1,187 @@
+"""The `news-etl` command line: run the flow, query the warehouse, serve on a schedule, check the data."""
+
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from flows import warehouse
+from flows.settings import DEFAULT_BATCH_SIZE, DEFAULT_SOURCES, DEFAULT_WAREHOUSE
+from transforms.decoding import DEFAULT_MAX_ARTICLE_BYTES
+
+app = typer.Typer(
+    help="Turn raw news articles into a clean, queryable DuckDB warehouse.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console()
+errors = Console(stderr=True)
+
+WarehouseOption = Annotated[
+    Path, typer.Option("--warehouse", "-w", help="The DuckDB warehouse file (env NEWS_ETL_WAREHOUSE).")
+]
+
+
+def _fail(message: str, code: int = 2) -> None:
+    errors.print(f"[bold red]error:[/] {message}")
+    raise typer.Exit(code)
+
+
+def _quiet_prefect(verbose: bool) -> None:
+    # Prefect reads its logging level on import; a CLI run shows a progress bar and a summary instead of
+    # Prefect's per-task lines, which stay one flag away.
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbose else "WARNING")
+
+
+def _print_table(title: str, columns: list[str], rows: list[tuple]) -> None:
+    table = Table(title=title, title_justify="left", show_lines=False)
+    for column in columns:
+        table.add_column(column)
+    for row in rows:
+        table.add_row(*("" if value is None else str(value) for value in row))
+    if not rows:
+        table.add_row(*(["-"] * len(columns)))
+    console.print(table)
+
+
+def _print_run_summary(result: dict) -> None:
+    counts = result["counts"]
+    _print_table("Run " + result["run_id"], ["stage", "count"], [(name, counts[name]) for name in counts])
+    params = {"run_id": result["run_id"]}
+    for name, title in (
+        ("run_removed_lines_by_reason", "Lines removed, by reason"),
+        ("run_languages", "Languages"),
+        ("top_entities", "Top entities in the warehouse"),
+        ("run_rejected_inputs", "Rejected inputs"),
+    ):
+        sql = warehouse.named_queries()[name].read_text(encoding="utf-8")
+        _print_table(title, *warehouse.query(result["warehouse"], sql, params))
+    status = result["status"]
+    colour = "green" if status == "completed" else "red"
+    console.print(f"[{colour}]{status}[/]: warehouse {result['warehouse']}")
+
+
+@app.command()
+def run(
+    sources: Annotated[
+        list[str] | None,
+        typer.Argument(help="Files, folders (read recursively) or globs of .txt articles. Default: seeds/.", show_default=False),
+    ] = None,
+    warehouse_path: WarehouseOption = Path(DEFAULT_WAREHOUSE),
+    batch_size: Annotated[int, typer.Option(min=1, help="Articles per batch; one batch is one load transaction.")] = DEFAULT_BATCH_SIZE,
+    max_article_bytes: Annotated[int, typer.Option(min=1, help="Inputs larger than this are rejected as too_large.")] = DEFAULT_MAX_ARTICLE_BYTES,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's task logs.")] = False,
+) -> None:
+    """Run the ETL flow over SOURCES into the warehouse and print a summary of the run."""
+    _quiet_prefect(verbose)
+    from flows import corpus, progress
+    from flows.pipeline import news_etl
+
+    source_list = list(sources or DEFAULT_SOURCES)
+    try:
+        corpus.discover_inputs(source_list)
+    except corpus.SourceNotFound as error:
+        _fail(str(error))
+
+    with Progress(
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=errors,
+        transient=True,
+    ) as bar:
+        task_id = bar.add_task("starting Prefect and loading models", total=None)
+
+        def advance(done: int, total: int) -> None:
+            bar.update(task_id, description="inputs", completed=done, total=total)
+
+        progress.set_reporter(advance)
+        try:
+            result = news_etl(sources=source_list, warehouse_path=str(warehouse_path), batch_size=batch_size, max_article_bytes=max_article_bytes)
+        except Exception as error:  # the run row records it; the user gets one line, not a traceback
+            bar.stop()
+            _fail(f"run failed: {type(error).__name__}: {error}", code=1)
+        finally:
+            progress.set_reporter(None)
+    _print_run_summary(result)
+    if result["status"] != "completed":
+        _fail(f"data checks failed: {', '.join(result['failed_checks'])}", code=1)
+
+
+@app.command()
+def query(
+    name_or_sql: Annotated[
+        str | None,
+        typer.Argument(help="A named query from sql/queries/ (without .sql), a view name, or a SQL statement. Omit to list them.", show_default=False),
+    ] = None,
+    warehouse_path: WarehouseOption = Path(DEFAULT_WAREHOUSE),
+    param: Annotated[list[str] | None, typer.Option("--param", "-p", help="A query parameter as NAME=VALUE; run_id defaults to the latest run.")] = None,
+) -> None:
+    """Run a named query or ad-hoc SQL against the warehouse, read-only, and print the result."""
+    queries = warehouse.named_queries()
+    if name_or_sql is None:
+        _print_table("Named queries (news-etl query NAME)", ["name", "file"], [(name, str(path.relative_to(path.parents[2]))) for name, path in queries.items()])
+        views = sorted(path.stem for path in warehouse.VIEWS_DIR.glob("*.sql"))
+        _print_table("Views (news-etl query VIEW)", ["view"], [(view,) for view in views])
+        return
+    if name_or_sql in queries:
+        sql = queries[name_or_sql].read_text(encoding="utf-8")
+    elif (warehouse.VIEWS_DIR / f"{name_or_sql}.sql").exists():
+        sql = f"select * from {name_or_sql}"
+    else:
+        sql = name_or_sql
+    params = {}
+    for item in param or []:
+        key, separator, value = item.partition("=")
+        if not separator:
+            _fail(f"--param needs NAME=VALUE, got {item!r}")
+        params[key] = value
+    try:
+        if "run_id" in warehouse.query_parameters(sql) and "run_id" not in params:
+            params["run_id"] = warehouse.latest_run_id(warehouse_path)
+        columns, rows = warehouse.query(warehouse_path, sql, params)
+    except warehouse.WarehouseNotFound as error:
+        _fail(str(error))
+    except Exception as error:  # DuckDB's own message says what is wrong with the SQL
+        _fail(f"{type(error).__name__}: {error}")
+    _print_table(name_or_sql if name_or_sql in queries else "", columns, rows)
+
+
+@app.command()
+def checks(warehouse_path: WarehouseOption = Path(DEFAULT_WAREHOUSE)) -> None:
+    """Run the data checks in sql/checks/ (each must return zero rows); exit 1 if any fails."""
+    if not warehouse_path.exists():
+        _fail(f"no warehouse at {warehouse_path}")
+    results = warehouse.run_checks(str(warehouse_path))
+    _print_table("Data checks", ["check", "failing rows"], sorted(results.items()))
+    if any(results.values()):
+        raise typer.Exit(1)
+
+
+@app.command()
+def serve(
+    sources: Annotated[list[str] | None, typer.Argument(help="What each scheduled run reads. Default: seeds/.", show_default=False)] = None,
+    warehouse_path: WarehouseOption = Path(DEFAULT_WAREHOUSE),
+    cron: Annotated[str | None, typer.Option(help='Cron schedule, e.g. "0 * * * *" (the default: hourly).')] = None,
+    interval: Annotated[float | None, typer.Option(min=1, help="Run every N seconds instead of a cron schedule.")] = None,
+    name: Annotated[str, typer.Option(help="The deployment's name on the Prefect server.")] = "news-etl-scheduled",
+) -> None:
+    """Serve the flow on a schedule against a running Prefect server (PREFECT_API_URL) until interrupted."""
+    from flows import deployments
+
+    source_list = [str(Path(source).resolve()) for source in sources] if sources else None
+    try:
+        deployments.require_server()
+        deployments.serve(source_list, str(warehouse_path.resolve()), cron=cron, interval_seconds=interval, name=name)
+    except (deployments.NoPrefectServer, ValueError) as error:
+        _fail(str(error))
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,35 @@
+"""Paths and defaults that work on a laptop with nothing configured; each can be overridden."""
+
+import os
+from importlib.metadata import version
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+SQL_DIR = PROJECT_ROOT / "sql"
+
+# `news-etl run` with no arguments reads the embedded seed articles into the project's warehouse.
+DEFAULT_SOURCES = (str(PROJECT_ROOT / "seeds"),)
+DEFAULT_WAREHOUSE = os.environ.get("NEWS_ETL_WAREHOUSE", str(PROJECT_ROOT / "warehouse" / "news.duckdb"))
+
+# Articles per batch: one batch is read, cleaned, tagged and loaded in one transaction. 500 articles of news
+# is a few MB of text in memory and a few seconds of NER on one core; small enough for bounded memory,
+# large enough that Prefect's per-task bookkeeping is noise.
+DEFAULT_BATCH_SIZE = 500
+
+PIPELINE_VERSION = version("news-etl")
+
+# Prefect offline and quiet: no telemetry, a project-local home (its SQLite database and logs stay out of the
+# user's home), and a startup timeout for the temporary API server that survives a busy 2-core machine, where
+# the default 20 s was seen to run out.
+PREFECT_DEFAULTS = {
+    "PREFECT_HOME": str(PROJECT_ROOT / ".prefect"),
+    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    "DO_NOT_TRACK": "1",
+    "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
+    "PREFECT_UI_ENABLED": "false",
+}
+
+
+def apply_prefect_defaults() -> None:
+    for name, value in PREFECT_DEFAULTS.items():
+        os.environ.setdefault(name, value)

@@ -1,0 +1,185 @@
+"""The one module that opens the DuckDB warehouse: migrations, batch loads, checks and read-only queries."""
+
+import re
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import polars as pl
+
+from flows.settings import SQL_DIR
+
+MIGRATIONS_DIR = SQL_DIR / "migrations"
+VIEWS_DIR = SQL_DIR / "views"
+LOAD_DIR = SQL_DIR / "load"
+CHECKS_DIR = SQL_DIR / "checks"
+QUERIES_DIR = SQL_DIR / "queries"
+
+_PARAMETER = re.compile(r"\$([a-z_][a-z0-9_]*)")
+
+
+class WarehouseNotFound(FileNotFoundError):
+    """A read-only command was pointed at a warehouse file that does not exist."""
+
+
+@dataclass(frozen=True)
+class LoadBatch:
+    """Everything one batch adds to the warehouse; each frame is registered under `batch_<field name>`."""
+
+    articles: pl.DataFrame
+    removed_lines: pl.DataFrame
+    related_headlines: pl.DataFrame
+    entity_mentions: pl.DataFrame
+    rejected_inputs: pl.DataFrame
+    input_files: pl.DataFrame
+
+
+def _execute(con: duckdb.DuckDBPyConnection, sql: str, params: Mapping[str, Any] | None = None) -> duckdb.DuckDBPyConnection:
+    """Execute one statement, passing only the named parameters it uses."""
+    wanted = set(_PARAMETER.findall(sql))
+    missing = wanted - set(params or {})
+    if missing:
+        raise ValueError(f"query needs parameter(s) {', '.join(sorted(missing))}")
+    return con.execute(sql, {name: value for name, value in (params or {}).items() if name in wanted} or None)
+
+
+@contextmanager
+def connect(path: str | Path, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Open the warehouse; a writable open creates the file and brings its schema up to date."""
+    path = Path(path)
+    if read_only and not path.exists():
+        raise WarehouseNotFound(f"no warehouse at {path}: run `news-etl run` first, or pass --warehouse")
+    if not read_only:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(path), read_only=read_only)
+    try:
+        if not read_only:
+            migrate(con)
+        yield con
+    finally:
+        con.close()
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Apply numbered migrations not yet recorded, each in its own transaction; then (re)create the views."""
+    con.execute(
+        "create table if not exists schema_migrations (version varchar primary key, applied_at timestamp with time zone not null)"
+    )
+    applied = {row[0] for row in con.execute("select version from schema_migrations").fetchall()}
+    newly_applied = []
+    for migration in sorted(MIGRATIONS_DIR.glob("*.sql")):
+        if migration.stem in applied:
+            continue
+        con.begin()
+        try:
+            con.execute(migration.read_text(encoding="utf-8"))
+            con.execute("insert into schema_migrations values (?, now())", [migration.stem])
+            con.commit()
+        except Exception:
+            con.rollback()
+            raise
+        newly_applied.append(migration.stem)
+    for view in sorted(VIEWS_DIR.glob("*.sql")):
+        con.execute(view.read_text(encoding="utf-8"))
+    return newly_applied
+
+
+def start_run(path: str, run_id: str, sources: list[str], pipeline_version: str) -> None:
+    with connect(path) as con:
+        con.execute(
+            "insert into runs (run_id, started_at, status, pipeline_version, sources) values (?, now(), 'running', ?, ?)",
+            [run_id, pipeline_version, sources],
+        )
+
+
+def finish_run(path: str, run_id: str, status: str, counts: Mapping[str, int], error: str | None = None) -> None:
+    columns = sorted(counts)
+    assignments = ", ".join(f"{column} = ?" for column in columns)
+    with connect(path) as con:
+        con.execute(
+            f"update runs set finished_at = now(), status = ?, error = ?, {assignments} where run_id = ?",
+            [status, error, *(counts[column] for column in columns), run_id],
+        )
+
+
+def known_inputs(path: str, source_uris: list[str]) -> pl.DataFrame:
+    """The manifest rows (source_uri, size_bytes, modified_at_ns, content_hash) of these inputs."""
+    with connect(path) as con:
+        requested = pl.DataFrame({"source_uri": source_uris}, schema={"source_uri": pl.String})
+        con.register("requested_inputs", requested)
+        return con.execute(
+            "select source_uri, size_bytes, modified_at_ns, content_hash from input_files semi join requested_inputs using (source_uri)"
+        ).pl()
+
+
+def known_article_ids(path: str, article_ids: list[str]) -> set[str]:
+    with connect(path) as con:
+        con.register("requested_ids", pl.DataFrame({"article_id": article_ids}, schema={"article_id": pl.String}))
+        rows = con.execute("select article_id from articles semi join requested_ids using (article_id)").fetchall()
+    return {row[0] for row in rows}
+
+
+def load_batch(path: str, run_id: str, pipeline_version: str, batch: LoadBatch) -> int:
+    """Insert one batch in one transaction; return how many articles were new."""
+    params = {"run_id": run_id, "pipeline_version": pipeline_version}
+    with connect(path) as con:
+        for field in fields(batch):
+            con.register(f"batch_{field.name}", getattr(batch, field.name))
+        con.begin()
+        try:
+            for statement in sorted(LOAD_DIR.glob("*.sql")):
+                _execute(con, statement.read_text(encoding="utf-8"), params)
+            new_articles = con.execute("select count(*) from new_article_ids").fetchone()[0]
+            con.commit()
+        except Exception:
+            con.rollback()
+            raise
+    return new_articles
+
+
+def refresh_entities(path: str) -> None:
+    """Rebuild the derived entity tables from all mentions, in one transaction."""
+    with connect(path) as con:
+        con.begin()
+        try:
+            con.execute((SQL_DIR / "refresh_entities.sql").read_text(encoding="utf-8"))
+            con.commit()
+        except Exception:
+            con.rollback()
+            raise
+
+
+def run_checks(path: str) -> dict[str, int]:
+    """Run every `sql/checks/assert_*.sql`; each must return zero rows. Returns failing row counts by check."""
+    results = {}
+    with connect(path) as con:
+        for check in sorted(CHECKS_DIR.glob("assert_*.sql")):
+            sql = check.read_text(encoding="utf-8")
+            results[check.stem] = con.execute(f"select count(*) from ({sql})").fetchone()[0]
+    return results
+
+
+def named_queries() -> dict[str, Path]:
+    """Named queries users can run by name: the files of `sql/queries/`."""
+    return {query.stem: query for query in sorted(QUERIES_DIR.glob("*.sql"))}
+
+
+def query_parameters(sql: str) -> set[str]:
+    return set(_PARAMETER.findall(sql))
+
+
+def query(path: str | Path, sql: str, params: Mapping[str, Any] | None = None) -> tuple[list[str], list[tuple]]:
+    """Run one statement against the warehouse read-only; return column names and rows."""
+    with connect(path, read_only=True) as con:
+        result = _execute(con, sql, params)
+        columns = [column[0] for column in result.description]
+        return columns, result.fetchall()
+
+
+def latest_run_id(path: str | Path) -> str | None:
+    with connect(path, read_only=True) as con:
+        row = con.execute("select run_id from runs order by started_at desc limit 1").fetchone()
+    return None if row is None else row[0]

@@ -1,0 +1,34 @@
+insert into articles by name
+with
+
+batch as (
+    select * from batch_articles
+),
+
+new_only as (
+    select batch.*
+    from batch
+    semi join new_article_ids using (article_id)
+),
+
+final as (
+    select
+        article_id,
+        source_uri,
+        title,
+        dateline,
+        agencies,
+        body_clean,
+        language,
+        language_score,
+        char_count,
+        word_count,
+        source_encoding,
+        ner_method,
+        $run_id as run_id,
+        now() as ingested_at,
+        $pipeline_version as pipeline_version,
+    from new_only
+)
+
+select * from final
