@@ -60,6 +60,8 @@ def serve(
     require_server()
     news_etl.serve(
         name=name,
+        # One run at a time: a slow run is never overlapped by the next scheduled one on the same warehouse.
+        limit=1,
         parameters={"sources": sources, "warehouse_path": warehouse_path},
         description="Load new and changed news articles into the DuckDB warehouse on a schedule.",
         **schedule_kwargs(cron, interval_seconds),

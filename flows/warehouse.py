@@ -1,6 +1,7 @@
 """The one module that opens the DuckDB warehouse: migrations, batch loads, checks and read-only queries."""
 
 import re
+import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, fields
@@ -18,11 +19,20 @@ LOAD_DIR = SQL_DIR / "load"
 CHECKS_DIR = SQL_DIR / "checks"
 QUERIES_DIR = SQL_DIR / "queries"
 
+# DuckDB lets one process write a file at a time. Another run holding it is usually between two short
+# transactions, so a writer waits this long for the lock before giving up with a clear message.
+LOCK_WAIT_SECONDS = 120.0
+LOCK_RETRY_SECONDS = 0.5
+
 _PARAMETER = re.compile(r"\$([a-z_][a-z0-9_]*)")
 
 
 class WarehouseNotFound(FileNotFoundError):
     """A read-only command was pointed at a warehouse file that does not exist."""
+
+
+class WarehouseLocked(RuntimeError):
+    """Another process kept the warehouse open for longer than we wait."""
 
 
 @dataclass(frozen=True)
@@ -54,13 +64,28 @@ def connect(path: str | Path, read_only: bool = False) -> Iterator[duckdb.DuckDB
         raise WarehouseNotFound(f"no warehouse at {path}: run `news-etl run` first, or pass --warehouse")
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(path), read_only=read_only)
+    con = _open_waiting_for_lock(path, read_only)
     try:
         if not read_only:
             migrate(con)
         yield con
     finally:
         con.close()
+
+
+def _open_waiting_for_lock(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
+    deadline = time.monotonic() + LOCK_WAIT_SECONDS
+    while True:
+        try:
+            return duckdb.connect(str(path), read_only=read_only)
+        except duckdb.IOException as error:
+            if "lock" not in str(error).lower():
+                raise
+            if time.monotonic() >= deadline:
+                raise WarehouseLocked(
+                    f"warehouse {path} is in use by another process; waited {LOCK_WAIT_SECONDS:.0f} s ({error})"
+                ) from error
+            time.sleep(LOCK_RETRY_SECONDS)
 
 
 def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:

@@ -41,8 +41,9 @@ ROLES = (
     r"|président|première ministre|premier ministre|ministre|chancelier|chancelière|bundeskanzler|bundeskanzlerin"
     r"|kanzler|kanzlerin|ministerpräsident|präsident|presidente|primer ministro|ministro|rais|waziri mkuu|waziri"
 )
-# Optional nationality or office before the role ("Turkish", "U.S.", "former"), then the role, then a space.
-TITLE_PREFIX = rf"^(?i:(?:(?:former|acting|then|late|the|le|la|der|die|el)\s+)*(?:(?:u\.s\.|u\.k\.|\p{{L}}+)\s+)?(?:{ROLES})\s+)"
+# Optional nationality or office before the role ("Turkish", "U.S.", "former"), then the role, then a space;
+# a span that is only a title ("President") is left empty and dropped.
+TITLE_PREFIX = rf"^(?i:(?:(?:former|acting|then|late|the|le|la|der|die|el)\s+)*(?:(?:u\.s\.|u\.k\.|\p{{L}}+)\s+)?(?:{ROLES})(?:\s+|$))"
 
 # A determiner spaCy sometimes includes: "the European Union". A capital "The" stays when only one word follows,
 # where it is usually part of the name ("The Hague").
@@ -109,7 +110,9 @@ def entity_key(name: pl.Expr) -> pl.Expr:
 
 def trim_mentions(mentions: pl.DataFrame) -> pl.DataFrame:
     """Move each mention's start past a leading title and its end before a possessive; drop what is left empty."""
-    role = pl.col("surface").str.extract(TITLE_PREFIX, 0)
+    # Only a person has a title before the name; "General Motors" and "King's College" keep their first word.
+    is_person = pl.col("model_label").replace_strict(ENTITY_TYPES, default=None, return_dtype=pl.String) == "PERSON"
+    role = pl.when(is_person).then(pl.col("surface").str.extract(TITLE_PREFIX, 0))
     determiner = pl.col("surface").str.extract(DETERMINER_PREFIX, 0).str.slice(0, 4)
     title = pl.coalesce(role, determiner, pl.lit(""))
     possessive = pl.col("surface").str.extract(POSSESSIVE_SUFFIX, 0).fill_null("")

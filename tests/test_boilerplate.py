@@ -1,0 +1,133 @@
+import polars as pl
+import pytest
+
+from transforms.boilerplate import annotate_lines, clean_articles, normalize_agency
+
+FILLER = "The council met on Tuesday and agreed the new budget after a long debate."
+
+
+def reasons(text: str) -> list[tuple[int, str, str | None]]:
+    lines = annotate_lines(pl.DataFrame({"doc_id": [1], "text": [text]}))
+    return [(row["line_no"], row["text"], row["reason"]) for row in lines.iter_rows(named=True)]
+
+
+def clean_one(text: str) -> dict:
+    result = clean_articles(pl.DataFrame({"doc_id": [1], "text": [text]}))
+    article = result.articles.row(0, named=True)
+    article["related"] = result.related_headlines["headline"].to_list()
+    return article
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        ("RELATED NEWS : Turks protest as opposition remains defiant", "related_headline"),
+        ("Read more: Port traffic hits a record", "related_headline"),
+        ("Lire aussi : La grève continue à Lyon", "related_headline"),
+        ("Soma zaidi: Mvua kubwa yanyesha Nairobi", "related_headline"),
+        ("Lesen Sie auch: Neue Gespräche in Berlin", "related_headline"),
+        ("Share this article: Facebook | X | WhatsApp | Email", "share_prompt"),
+        ("Subscribe to our newsletter for daily climate updates.", "newsletter_promo"),
+        ("Inscrivez-vous à notre newsletter", "newsletter_promo"),
+        ("Delegates arrive at the centre on Monday. (AP Photo/Jane Doe)", "photo_credit"),
+        ("Photo: Reuters", "photo_credit"),
+        ("Facebook | Instagram | Twitter | Youtube", "social_follow"),
+    ],
+)
+def test_anywhere_rules_fire_between_paragraphs(line, reason):
+    assert reasons(f"{FILLER}\n{line}\n{FILLER}") == [(1, FILLER, None), (2, line, reason), (3, FILLER, None)]
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        ("SOURCE : AP NEWS/TIMES OF ISRAEL | Follow Us: Facebook | Instagram | Twitter | Youtube", "source_credit"),
+        ("Quelle: dpa | Folgen Sie uns auf Facebook", "source_credit"),
+        ("Follow us on Twitter @DeskName and on Facebook", "social_follow"),
+    ],
+)
+def test_footer_rules_fire_at_the_end(line, reason):
+    assert reasons(f"{FILLER}\n{line}")[-1] == (2, line, reason)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "SOURCE : AP NEWS/TIMES OF ISRAEL | Follow Us: Facebook | Instagram | Twitter | Youtube",
+        "Follow us on Twitter @DeskName and on Facebook",
+    ],
+)
+def test_footer_rules_do_not_fire_mid_body(line):
+    assert reasons(f"{FILLER}\n{line}\n{FILLER}")[1] == (2, line, None)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Source: said the official, who asked not to be named, the talks would resume.",
+        "Related talks will continue in Geneva next week, officials said.",
+        "Readers who subscribe to the paper's print edition were not affected by the outage at all.",
+        "The photo agency said the picture was taken on Monday in the capital.",
+    ],
+)
+def test_real_sentences_are_kept(sentence):
+    assert reasons(f"{FILLER}\n{sentence}") == [(1, FILLER, None), (2, sentence, None)]
+
+
+def test_line_numbers_count_blank_lines_of_the_input():
+    assert reasons(f"{FILLER}\n\nRead more: Another story\n") == [(1, FILLER, None), (3, "Read more: Another story", "related_headline")]
+
+
+@pytest.mark.parametrize(
+    ("first_line", "dateline", "agencies", "body_start"),
+    [
+        ("Istanbul, Turkey — Turkey and Israel have initiated talks.", "Istanbul, Turkey", [], "Turkey and Israel"),
+        ("GENEVA (AP) — Delegates met on Monday.", "GENEVA", ["AP"], "Delegates met"),
+        ("Berlin (dpa) - Die Delegation reiste ab.", "Berlin", ["dpa"], "Die Delegation"),
+        ("ISTANBUL (Reuters) - Markets rose.", "ISTANBUL", ["Reuters"], "Markets rose"),
+        ("Ciudad de México, México — Las lluvias siguen.", "Ciudad de México, México", [], "Las lluvias"),
+        # No country, no agency, not in capitals: could be a sentence, so it is left alone.
+        ("Hakan Fidan — the minister — said so.", None, [], "Hakan Fidan — the minister"),
+        ("Turkey insists it has no interest in conflict.", None, [], "Turkey insists"),
+    ],
+)
+def test_dateline(first_line, dateline, agencies, body_start):
+    article = clean_one(f"{first_line}\n{FILLER}")
+    assert (article["dateline"], article["agencies"]) == (dateline, agencies)
+    assert article["body_clean"].startswith(body_start)
+
+
+def test_credit_line_agencies_and_related_headline():
+    article = clean_one(
+        f"Mombasa, Kenya — {FILLER}\nRELATED NEWS : Port strike ends\n{FILLER}\n"
+        "SOURCE : REUTERS/THE EAST AFRICAN | Follow Us: Facebook | Instagram"
+    )
+    assert article["agencies"] == ["Reuters", "The East African"]
+    assert article["related"] == ["Port strike ends"]
+    assert article["body_clean"] == f"{FILLER}\n{FILLER}"
+
+
+def test_dateline_and_credit_agencies_are_merged_once():
+    article = clean_one(f"GENEVA (AP) — {FILLER}\nSOURCE : AP NEWS")
+    assert article["agencies"] == ["AP"]
+
+
+@pytest.mark.parametrize(
+    ("credited", "display"),
+    [
+        ("AP NEWS", "AP"),
+        ("Associated Press", "AP"),
+        ("TIMES OF ISRAEL", "Times of Israel"),
+        ("dpa", "dpa"),
+        ("THE EAST AFRICAN", "The East African"),
+        ("DAILY NATION OF KENYA", "Daily Nation of Kenya"),
+    ],
+)
+def test_normalize_agency(credited, display):
+    assert pl.DataFrame({"name": [credited]}).select(normalize_agency(pl.col("name"))).item() == display
+
+
+def test_an_article_of_only_boilerplate_has_an_empty_body_and_keeps_its_lines():
+    result = clean_articles(pl.DataFrame({"doc_id": [1], "text": ["Share this article: Facebook | X"]}))
+    assert result.articles["body_clean"].to_list() == [""]
+    assert result.lines["reason"].to_list() == ["share_prompt"]

@@ -1,0 +1,69 @@
+import pytest
+from typer.testing import CliRunner
+
+from flows.cli import app
+from tests.conftest import SEEDS_DIR
+
+runner = CliRunner()
+
+
+@pytest.mark.parametrize("command", [[], ["run"], ["query"], ["checks"], ["serve"]])
+def test_every_command_has_help(command):
+    result = runner.invoke(app, [*command, "--help"], prog_name="news-etl")
+    assert result.exit_code == 0
+    assert "Usage: news-etl" in result.output
+
+
+def test_run_prints_a_summary(prefect_server, tmp_path):
+    warehouse_path = tmp_path / "news.duckdb"
+    result = runner.invoke(app, ["run", str(SEEDS_DIR / "en_02_climate_summit.txt"), "--warehouse", str(warehouse_path)], env={"COLUMNS": "250"})
+    assert result.exit_code == 0, result.output
+    for heading in ("articles_loaded", "Lines removed, by reason", "Languages", "Top entities in the warehouse", "Rejected inputs"):
+        assert heading in result.output
+    assert "photo_credit" in result.output and "António Guterres" in result.output
+    assert f"completed: warehouse {warehouse_path}" in result.output
+
+
+def test_run_with_a_missing_source_exits_2_with_a_message(tmp_path):
+    result = runner.invoke(app, ["run", str(tmp_path / "nowhere"), "--warehouse", str(tmp_path / "w.duckdb")])
+    assert result.exit_code == 2
+    assert "source not found" in result.output
+    assert not (tmp_path / "w.duckdb").exists()
+
+
+def test_query_lists_named_queries_and_views():
+    result = runner.invoke(app, ["query"])
+    assert result.exit_code == 0
+    for name in ("top_entities", "run_languages", "entity_cooccurrence", "articles_per_language"):
+        assert name in result.output
+
+
+def test_query_named_view_and_adhoc_sql(seeds_warehouse):
+    path = str(seeds_warehouse[0])
+    named = runner.invoke(app, ["query", "top_entities", "--warehouse", path], env={"COLUMNS": "250"})
+    assert named.exit_code == 0 and "Benjamin Netanyahu" in named.output
+    view = runner.invoke(app, ["query", "articles_per_language", "--warehouse", path], env={"COLUMNS": "250"})
+    assert view.exit_code == 0 and "article_count" in view.output
+    adhoc = runner.invoke(app, ["query", "select count(*) as n from articles", "--warehouse", path])
+    assert adhoc.exit_code == 0 and "11" in adhoc.output
+    # run_id defaults to the latest run
+    by_run = runner.invoke(app, ["query", "run_removed_lines_by_reason", "--warehouse", path])
+    assert by_run.exit_code == 0 and "related_headline" in by_run.output
+
+
+def test_query_cannot_write_and_says_why(seeds_warehouse):
+    result = runner.invoke(app, ["query", "delete from articles", "--warehouse", str(seeds_warehouse[0])])
+    assert result.exit_code == 2
+    assert "read-only" in result.output
+
+
+def test_query_on_a_missing_warehouse(tmp_path):
+    result = runner.invoke(app, ["query", "top_entities", "--warehouse", str(tmp_path / "missing.duckdb")])
+    assert result.exit_code == 2
+    assert "no warehouse at" in result.output
+
+
+def test_checks_command(seeds_warehouse):
+    result = runner.invoke(app, ["checks", "--warehouse", str(seeds_warehouse[0])])
+    assert result.exit_code == 0
+    assert "assert_mention_offsets_match_body" in result.output

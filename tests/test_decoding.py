@@ -1,0 +1,39 @@
+import pytest
+
+from transforms.decoding import Decoded, Rejected, decode_bytes, garbage_share
+
+PORTUGUESE = "Lisboa, Portugal — A Câmara anunciou “obras” na estação, disse o presidente da câmara. Ação e coração. "
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        ("Plain UTF-8 — “quoted”".encode("utf-8"), Decoded("Plain UTF-8 — “quoted”", "utf-8")),
+        ("\ufeffWith a BOM".encode("utf-8"), Decoded("With a BOM", "utf-8")),
+        ("UTF-16 text, with a BOM".encode("utf-16"), Decoded("UTF-16 text, with a BOM", "utf-16")),
+        ((PORTUGUESE * 3).encode("cp1252"), Decoded(PORTUGUESE * 3, "windows-1252")),
+        (b"", Rejected("empty_input", "0 bytes")),
+        (b" \n\t ", Rejected("empty_input", "4 bytes of whitespace")),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", Rejected("binary_content", "NUL bytes in the first block and no UTF-16 byte-order mark")),
+        (b"x" * 101, Rejected("too_large", "101 bytes, limit 100")),
+    ],
+)
+def test_decode_bytes(data, expected):
+    assert decode_bytes(data, max_bytes=100 if len(data) == 101 else 5_000_000) == expected
+
+
+def test_utf8_with_a_few_broken_bytes_stays_utf8():
+    data = ("The mayor said “yes” and left. " * 50).encode("utf-8") + b"\xff"
+    decoded = decode_bytes(data)
+    assert decoded == Decoded(("The mayor said “yes” and left. " * 50) + "\ufffd", "utf-8 (invalid bytes replaced)")
+
+
+def test_high_bytes_without_meaning_are_undecodable():
+    decoded = decode_bytes(bytes(range(128, 256)) * 20)
+    assert isinstance(decoded, Rejected)
+    assert decoded.reason == "undecodable"
+
+
+@pytest.mark.parametrize(("text", "share"), [("", 0.0), ("abcd", 0.0), ("ab\x01\x02", 0.5), ("a\nb\tc", 0.0), ("\ufffd\ufffdab", 0.5)])
+def test_garbage_share(text, share):
+    assert garbage_share(text) == share

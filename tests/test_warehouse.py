@@ -1,0 +1,117 @@
+import duckdb
+import polars as pl
+import pytest
+
+from flows import warehouse
+
+
+def test_migrations_are_recorded_and_applied_once(tmp_path):
+    path = tmp_path / "w.duckdb"
+    with warehouse.connect(path) as con:
+        applied = [row[0] for row in con.execute("select version from schema_migrations order by version").fetchall()]
+        assert applied[0] == "001_core_tables"
+        assert warehouse.migrate(con) == []
+        tables = {row[0] for row in con.execute("select table_name from information_schema.tables where table_type = 'BASE TABLE'").fetchall()}
+        views = {row[0] for row in con.execute("select table_name from information_schema.tables where table_type = 'VIEW'").fetchall()}
+    assert {"articles", "removed_lines", "related_headlines", "entities", "entity_mentions", "runs", "rejected_inputs"} <= tables
+    assert {"articles_per_language", "top_entities_by_type", "entity_cooccurrence", "article_entities"} <= views
+
+
+def test_every_migration_applies_on_an_empty_database():
+    with duckdb.connect() as con:
+        applied = warehouse.migrate(con)
+    assert applied == sorted(path.stem for path in warehouse.MIGRATIONS_DIR.glob("*.sql"))
+
+
+def test_read_only_query_on_a_missing_warehouse_says_so(tmp_path):
+    with pytest.raises(warehouse.WarehouseNotFound, match="no warehouse at"):
+        warehouse.query(tmp_path / "missing.duckdb", "select 1")
+
+
+def test_query_is_read_only(tmp_path):
+    path = tmp_path / "w.duckdb"
+    with warehouse.connect(path):
+        pass
+    with pytest.raises(duckdb.Error, match="read-only"):
+        warehouse.query(path, "insert into runs (run_id, started_at, status, pipeline_version, sources) values ('x', now(), 'x', 'x', [])")
+
+
+def test_query_parameters_are_required(tmp_path):
+    path = tmp_path / "w.duckdb"
+    with warehouse.connect(path):
+        pass
+    with pytest.raises(ValueError, match="needs parameter"):
+        warehouse.query(path, "select * from runs where run_id = $run_id")
+    assert warehouse.query(path, "select $a::int as a", {"a": 3, "unused": 1}) == (["a"], [(3,)])
+
+
+def empty_batch(**frames) -> warehouse.LoadBatch:
+    article = {
+        "article_id": "a1", "source_uri": "/x.txt", "source_encoding": "utf-8", "title": None, "dateline": None,
+        "agencies": ["AP"], "body_clean": "Ankara is a city.", "char_count": 17, "word_count": 4,
+        "language": "en", "language_score": 0.99, "ner_method": "model:test",
+    }  # fmt: skip
+    defaults = {
+        "articles": pl.DataFrame([article]),
+        "removed_lines": pl.DataFrame({"article_id": ["a1"], "line_no": [2], "text": ["Share this"], "reason": ["share_prompt"]}),
+        "related_headlines": pl.DataFrame(schema={"article_id": pl.String, "headline_no": pl.Int32, "headline": pl.String}),
+        "entity_mentions": pl.DataFrame(
+            {"article_id": ["a1"], "entity_id": ["e1"], "entity_key": ["ankara"], "entity_type": ["LOC"], "surface": ["Ankara"],
+             "start_char": [0], "end_char": [6], "model_label": ["GPE"], "method": ["model:test"]}
+        ),  # fmt: skip
+        "rejected_inputs": pl.DataFrame(schema={"source_uri": pl.String, "reason": pl.String, "detail": pl.String, "content_hash": pl.String}),
+        "input_files": pl.DataFrame(
+            {"source_uri": ["/x.txt"], "size_bytes": [10], "modified_at_ns": [1], "content_hash": ["h"], "status": ["loaded"]}
+        ),
+    }
+    defaults.update(frames)
+    return warehouse.LoadBatch(**defaults)
+
+
+def test_load_batch_is_idempotent_and_loads_children_of_new_articles_only(tmp_path):
+    path = str(tmp_path / "w.duckdb")
+    warehouse.start_run(path, "r1", ["/x"], "test")
+    assert warehouse.load_batch(path, "r1", "test", empty_batch()) == 1
+    assert warehouse.load_batch(path, "r1", "test", empty_batch()) == 0
+    warehouse.refresh_entities(path)
+    counts = warehouse.query(path, "select (select count(*) from articles), (select count(*) from removed_lines), (select count(*) from entity_mentions), (select count(*) from input_files)")[1]
+    assert counts == [(1, 1, 1, 1)]
+    assert warehouse.query(path, "select canonical_name, entity_type, mention_count, article_count from entities")[1] == [("Ankara", "LOC", 1, 1)]
+    assert set(warehouse.run_checks(path).values()) == {0}
+
+
+def test_a_failing_batch_leaves_nothing_behind(tmp_path):
+    path = str(tmp_path / "w.duckdb")
+    broken_mentions = pl.DataFrame({"article_id": ["a1"], "entity_id": [None], "entity_key": ["k"], "entity_type": ["LOC"], "surface": ["Ankara"],
+                                    "start_char": [0], "end_char": [6], "model_label": ["GPE"], "method": ["m"]}, schema_overrides={"entity_id": pl.String})  # fmt: skip
+    with pytest.raises(duckdb.ConstraintException):
+        warehouse.load_batch(path, "r1", "test", empty_batch(entity_mentions=broken_mentions))
+    assert warehouse.query(path, "select (select count(*) from articles), (select count(*) from removed_lines), (select count(*) from input_files)")[1] == [(0, 0, 0)]
+
+
+def test_a_locked_warehouse_is_waited_for_then_reported(tmp_path, monkeypatch):
+    import multiprocessing
+
+    path = tmp_path / "w.duckdb"
+    with warehouse.connect(path):
+        pass
+    context = multiprocessing.get_context("spawn")
+    ready, release = context.Event(), context.Event()
+    holder = context.Process(target=_hold_lock, args=(str(path), ready, release))
+    holder.start()
+    try:
+        assert ready.wait(60)
+        monkeypatch.setattr(warehouse, "LOCK_WAIT_SECONDS", 1.0)
+        with pytest.raises(warehouse.WarehouseLocked, match="in use by another process; waited 1 s"):
+            with warehouse.connect(path):
+                pass
+    finally:
+        release.set()
+        holder.join(60)
+
+
+def _hold_lock(path: str, ready, release) -> None:
+    con = duckdb.connect(path)
+    ready.set()
+    release.wait(60)
+    con.close()
