@@ -3,6 +3,13 @@
 Nothing is dropped silently: `clean_articles` returns the removed lines with their reason next to the clean
 bodies, and what is metadata rather than noise (datelines, agency credits, related headlines) comes back as
 columns and rows.
+
+Three kinds of rule, all data below: a `LineRule` matches one line on its own words; a `NeighbourRule` removes a
+line because of the line next to it ("Play VIDEO" between two copies of a video title); a `ListRule` removes the
+short items that follow a list lead ("Read more about:"). Precision comes first: removing a real sentence is
+worse than leaving a promo, so a rule names words, never a shape alone, and footer/header kinds fire only in the
+contiguous block of candidate lines at the start or end of a body. Measured against the hand-labelled gold set by
+`python -m flows.evaluation.boilerplate`.
 """
 
 from dataclasses import dataclass
@@ -13,23 +20,92 @@ import polars as pl
 # contiguous block of candidate lines at the start or end of a body; in the middle they could be a quote.
 ANYWHERE = "anywhere"
 EDGE = "edge"
+# Footer-only kinds (author bios) belong to the candidate block at the end, and a footer never starts the body: in a
+# two-line video piece the first line is the piece, however much it reads like a bio.
+FOOTER = "footer"
 
 
 @dataclass(frozen=True)
 class LineRule:
     reason: str
     pattern: str  # Rust regex (no look-around), matched against the whole stripped line
-    scope: str  # ANYWHERE or EDGE
+    scope: str  # ANYWHERE, EDGE or FOOTER
     max_chars: int  # a line longer than this is a paragraph, never this kind of boilerplate
 
 
-# Words that introduce a link to another story, per language: "RELATED NEWS : …", "Lire aussi : …".
+@dataclass(frozen=True)
+class NeighbourRule:
+    reason: str
+    pattern: str  # what the line itself must look like
+    neighbour: str  # what the line `offset` lines away (among non-empty lines) must match
+    offset: int  # -1: the previous line, 1: the next line, 2: the line after next
+    max_chars: int
+
+
+@dataclass(frozen=True)
+class ListRule:
+    reason: str
+    lead: str  # a line that announces a list of links: "Read more about:", "RELATED COVERAGE"
+    item: str  # what each item looks like
+    max_items: int  # items after the lead that may go; a list is short, and a subhead often follows it
+    max_chars: int
+
+
+# --- vocabularies, per language (en, fr, de, es, pt, it, tr, sw, so) ---------------------------------------------
+
+# Words that introduce a link to another story, followed by a separator and the headline: "RELATED NEWS : …",
+# "Lire aussi : …", "Soma zaidi: …", "Read more: NI SPOTY winner …".
 RELATED_LEADS = (
     r"related(?: news| articles?| stories| coverage)?|read (?:more|also)|also read|see also|more on this(?: story)?"
     r"|(?:à )?lire aussi|voir aussi|lesen sie auch|mehr zum thema|auch interessant"
     r"|lea (?:también|más)|leer (?:también|más)|ver también|noticias relacionadas"
     r"|leia (?:também|mais)|veja também|leggi anche|potrebbe interessarti"
-    r"|ilgili haber(?:ler)?|bunu da okuyun|soma (?:zaidi|pia)|habari (?:zaidi|zinazohusiana)|akhri(?:so)? (?:sidoo kale|kale)"
+    r"|ilgili haber(?:ler)?|bunu da okuyun|soma (?:zaidi|pia)|habari (?:zaidi|zinazohusiana)|akhri(?:so)? (?:sidoo kale"
+    r"|kale)"
+)
+
+# The lead of a "lead: headline" line, stripped to keep the headline: "RELATED NEWS : ".
+RELATED_WITH_HEADLINE = rf"(?i)^(?:{RELATED_LEADS})\s*[:：»>|–—-]\s*"
+
+# A line that is only a list lead, no headline yet: "You may also be interested in:", "RELATED COVERAGE", "Links".
+RELATED_LEAD_ONLY = (
+    r"(?i)^(?:related(?: news| articles?| stories| coverage| content| links| reading)?|read more(?: about| on this)?"
+    r"|read also|also read|see also|more on this(?: story)?|useful links|links|recommended(?: resources| reading"
+    r"| stories| articles)?"
+    r"|you (?:may|might) also (?:be interested in|like|want to read)|more (?:stories|coverage) (?:on|about) this"
+    r"|(?:à )?lire aussi|voir aussi|sur le même sujet|lesen sie auch|mehr zum thema|weitere artikel"
+    r"|das könnte sie auch interessieren"
+    r"|lea también|noticias relacionadas|te puede interesar|leia também|veja também|notícias relacionadas"
+    r"|leggi anche|potrebbe interessarti|articoli correlati|ilgili haberler|bunlar da ilginizi çekebilir"
+    r"|soma (?:zaidi|pia)|habari zinazohusiana|akhri(?:so)? (?:sidoo kale|kale)|warar la xiriira)\s*[:：.]?$"
+)
+
+# A lead that opens a list of links: ends in a colon ("Read more about:") or is a header word ("RELATED COVERAGE").
+RELATED_LIST_LEAD = (
+    r"(?i)^(?:related(?: news| articles?| stories| coverage| content| links| reading)?|read more(?: about| on this)?"
+    r"|read also|see also"
+    r"|more on this(?: story)?|useful links|links|recommended(?: resources| reading| stories| articles)?"
+    r"|you (?:may|might) also (?:be interested in|like|want to read)|(?:à )?lire aussi|voir aussi|sur le même sujet"
+    r"|lesen sie auch"
+    r"|mehr zum thema|weitere artikel|lea también|noticias relacionadas|leia também|veja também|leggi anche"
+    r"|articoli correlati"
+    r"|ilgili haberler|soma (?:zaidi|pia)|habari zinazohusiana|akhri(?:so)? (?:sidoo kale|kale))\s*[:：]$"
+    r"|^(?i:related(?: coverage| stories| articles| links| content)|useful links|links|recommended(?: resources"
+    r"| reading)?)$"
+)
+
+# Pointers to other pages that carry no headline of their own: "Read more from Reality Check", "Read more about
+# Shaun here", "Read Also NEW YORK TIMES Confesses …", "Read more great articles here: https://…".
+RELATED_POINTER = (
+    r"(?i)^(?:read (?:more|also|the full (?:story|article))|also read|to read more|click here to read"
+    r"|lire la suite|lisez aussi|weiterlesen|mehr lesen|leer más|seguir leyendo|leia mais|continua a leggere"
+    r"|devamını oku|haberin devamı|soma habari kamili|ka sii akhri)\b"
+)
+
+# "See our full list of activity guides …", "Find out how to get into cycling with our special guide." closing a body.
+RELATED_OUTRO = (
+    r"(?i)^(?:see (?:our|all our|more of our) .{0,40}(?:guides?|list|coverage|stories|articles)"
+    r"|find out (?:more )?(?:how|about|what|why) .{0,80}\b(?:with|in) our\b)"
 )
 
 # Words that open an agency/source credit footer: "SOURCE : AP NEWS/TIMES OF ISRAEL | …", "Quelle: dpa".
@@ -39,45 +115,386 @@ SOURCE_LEADS = r"sources?|fuentes?|quelle|fonte|fontes|fonti|kaynak|chanzo|il[- 
 # "Source: said the man" is a sentence, not a credit.
 CREDIT_START = r"(?:\p{Lu}|(?:dpa|epd|kna|apa|sda)\b)"
 
+# A credited value that is a link, not an agency name.
+LINK_START = r"(?i)^\s*(?:https?://|www\.)"
+
+# A credit that is only a link or nothing at all: "Source: http://freedombunker.com/2017/…", "Sources:".
+SOURCE_LINK_ONLY = rf"(?i)^(?:{SOURCE_LEADS})\s*[:：]\s*(?:(?:https?://|www\.)\S+)?$"
+
+# Syndication notes of blog networks, wherever the scraper left them: "The post … appeared first on Guns.com.",
+# "This piece was originally produced for and posted by MNI News.", "This article was written by … and originally
+# published at …".
+SYNDICATION_FOOTER = (
+    r"(?i)^(?:the|this) post .{3,250} appeared first on .{2,80}$"
+    r"|^this (?:article|piece|post|story|report|content) (?:was|has been|is|first) .{0,80}\b(?:originally"
+    r"|first) (?:published|produced|posted|appeared)\b"
+    r"|^(?:cet article|ce texte) a (?:d'abord|initialement) été publié|^dieser (?:artikel|beitrag) (?:erschien"
+    r"|wurde) (?:zuerst|ursprünglich)"
+    r"|^este (?:artículo|texto) (?:fue publicado|se publicó) originalmente|^este (?:artigo"
+    r"|texto) foi (?:publicado originalmente|originalmente publicado)"
+    r"|^questo articolo è stato (?:originariamente|originalmente) pubblicato|^bu (?:yazı|haber) ilk olarak"
+)
+SYNDICATION_EDGE = (
+    r"(?i)^.{3,200} is a post from .{2,100}$"
+    r"|^this (?:article|piece|post|story|content) (?:has been|was|is) (?:contributed|provided|syndicated|reproduced"
+    r"|republished) (?:by|from|with)\b"
+    r"|^(?:originally|first) (?:published|appeared|posted) (?:at|on|in|by)\b|^\((?:from|source|via|quelle|fuente"
+    r"|fonte)\b.{2,100}\)$"
+    r"|^(?:contributed|delivered|syndicated|courtesy) (?:by|of)\s+\S.{0,80}$"
+    r"|^(?:credit\s*(?:to\s+|:\s*)|h/t:?\s+|hat tip:?\s+(?:to\s+)?)\S.{0,80}$"
+    r"|^(?:publié|publicado|pubblicato|veröffentlicht) (?:à l'origine|originalmente|originariamente|ursprünglich)\b"
+    r"|^(?:avec|mit|con|com) (?:l'|der |la |a )?(?:afp|reuters|ap|dpa|efe|ansa|lusa)\.?$"
+    r"|^(?:for more information,? see|further reading|references|sources and further reading|weitere quellen|références"
+    r"|referencias|referências)\s*[:：]?$"
+)
+
 # Social networks named in follow/share lines.
-NETWORKS = r"facebook|instagram|twitter|x|youtube|tiktok|linkedin|whatsapp|telegram|threads|bluesky|e-?mail|email|pinterest|reddit"
+NETWORKS = (
+    r"facebook|instagram|twitter|x|youtube|tiktok|linkedin|whatsapp|telegram|threads|bluesky|e-?mail|email"
+    r"|pinterest|reddit"
+)
 
 # Imperatives asking readers to follow the outlet: "Follow us on Twitter", "Suivez-nous", "Tufuate".
-FOLLOW_LEADS = r"follow (?:us|me|@)|find us on|like us on|suivez[- ]nous|folgen sie uns|folge uns|síguenos|siguenos|siga[- ]nos|seguici|seguinos|bizi takip edin|takip edin|tufuate|tufuatilie|na follow"
+FOLLOW_LEADS = (
+    r"follow (?:us|me|@)|find us on|like us on|suivez[- ]nous|folgen sie uns|folge uns|síguenos|siguenos"
+    r"|siga[- ]nos|seguici|seguinos|bizi takip edin|takip edin|tufuate|tufuatilie|na follow|nagala soco"
+    r"|naga daba gal"
+)
 
-# Share prompts: "Share this article: Facebook | X", "Partager cet article".
-SHARE_LEADS = r"share (?:this|on|the story)|share:|partager(?: cet article| sur)?|partagez|teilen|artikel teilen|compartir|compartilhe|compartilhar|condividi|paylaş|shiriki|wadaag"
+# "Follow BBC West Midlands on Facebook, Twitter and Instagram. Send your story ideas to …", "Why not follow BBC
+# North West on Facebook …?", "Find BBC News: East of England on Facebook …", "Follow Shiona McCallum on Twitter".
+FOLLOW_ON_NETWORK = (
+    rf"(?i)^(?:why not |you can (?:also )?|please )?(?:follow|find|suivez|retrouvez|folgen sie|sigue|siga|segui"
+    rf"|takip edin|fuatilia)"
+    rf" .{{1,60}}? (?:on|at|via|sur|auf|en|no|su|kwenye|ka) (?:{NETWORKS})\b"
+)
+
+# A follow button or handle left alone on a line by an embedded post: "Follow", "Follow @BuelahMan".
+FOLLOW_BUTTON = r"(?i)^(?:follow|suivre|folgen|seguir|segui|takip et)(?:\s+@\w{1,30})?$"
+
+# Share prompts: "Share this article: Facebook | X", "Partager cet article", "Share this story everywhere. …".
+SHARE_LEADS = (
+    r"share (?:this|on|the story)|share:|partager(?: cet article| sur)?|partagez|teilen|artikel teilen"
+    r"|compartir|compartilhe|compartilhar|condividi|paylaş|shiriki|wadaag"
+)
+
+# Share widgets and pleas anywhere: "Facebook Link: http://on.fb.me/…", "16,738 Retweets 53,680 likes",
+# "Spread the word! LIKE and SHARE this article …", "click the “Like” button below", "“Comment & Share” at …".
+SHARE_WIDGET = (
+    r"(?i)^(?:facebook|google\+|twitter|blog|linkedin|reddit) link:\s*https?://\S+$"
+    r"|^\d[\d,.]*(?: \d[\d,.]*)? retweets?(?: \d[\d,.]*){1,2} likes?$"
+    r"|^spread the word\b.{0,20}$|^spread the word\b.{0,200}\b(?:share|like|comment|subscribe)"
+    r"|\blike and share (?:this|our)\b|click the [“\x22']?like[”\x22']? button|comment (?:&|and) share[”\x22]? (?:at"
+    r"|on)\b"
+    r"|^(?:please )?share (?:this|our) (?:story|article|post|report)\b|^(?:merci de )?partager? cet article\b"
+    r"|^bitte teilen sie\b"
+)
 
 # Newsletter and subscription promos: "Subscribe to our newsletter", "Inscrivez-vous à notre newsletter".
 NEWSLETTER_LEADS = (
     r"subscribe|sign up|get (?:our|the) .{0,40}newsletter|join our .{0,30}(?:newsletter|list)"
-    r"|inscrivez[- ]vous|abonnez[- ]vous|recevez notre|abonnieren sie|newsletter abonnieren|melden sie sich .{0,30}newsletter"
+    r"|inscrivez[- ]vous|abonnez[- ]vous|recevez notre|abonnieren sie|newsletter abonnieren"
+    r"|melden sie sich .{0,30}newsletter"
     r"|suscr[ií]bete|suscr[ií]base|reg[ií]strate .{0,30}bolet[ií]n|assine|inscreva[- ]se|iscriviti|abbonati"
-    r"|bültenimize|abone olun|jiandikishe|jisajili|is diiwaangeli"
+    r"|bültenimize|abone olun|jiandikishe|jisajili|is diiwaangeli|ku biir"
+)
+
+# Donation appeals that close activist and non-profit posts: "Donate now", "Support our journalism".
+DONATE_LEADS = (
+    r"(?i)^(?:please )?(?:donate|support (?:our|independent) (?:journalism|work|reporting)|become a (?:member|patron"
+    r"|supporter)"
+    r"|faites un don|soutenez[- ]nous|jetzt spenden|unterstützen sie (?:uns|unseren journalismus)|haz una donación"
+    r"|apóyanos"
+    r"|faça uma doação|apoie o|fai una donazione|sostienici|bağış yap|tuunge mkono|changia)\b"
 )
 
 # Photo and video credits: "(AP Photo/Jane Doe)" ending a caption, "Photo: Reuters", "Foto: dpa".
-PHOTO_WORDS = r"photo|photos|photograph|picture|image|images|video|foto|fotos|fotoğraf|bild|imagen|immagine|picha|sawir|crédit photo|photo credit|credit"
+PHOTO_WORDS = (
+    r"photo|photos|photograph|picture|image|images|video|foto|fotos|fotoğraf|bild|imagen|immagine|picha"
+    r"|sawir|crédit photo|photo credit|credit"
+)
 PHOTO_AGENCY_CREDIT = r"\((?:AP|AFP|Reuters|EPA|Getty Images|AA|dpa|Xinhua|Anadolu)(?: Photo| Images| Video)?\s*/[^()]{2,60}\)"
+
+# A caption closed by its credit in brackets: "(Photo: Paul Sancya, AP)", "(Peter Stevenson/The Washington Post)",
+# "(Image Via: Museum of Criminal Anthropology)".
+CAPTION_CREDIT = (
+    r"(?i)\((?:photos?|images?|pictures?|video|foto|bild|imagen|immagine|picha|sawir)\b(?: by| via| credit"
+    r"| courtesy(?: of)?| source)?(?:\s*[:：]\s*|\s+)[^()]{2,80}\)\.?$"
+    r"|\([^()/]{2,50}/(?:The Washington Post|The New York Times|Getty Images|AFP|Reuters|AP|EPA|Bloomberg|dpa)\)\.?$"
+)
+
+# A line that is only a credit: "Photo by Joe Raedle/Getty Images", "Pictures courtesy of DAZN.", "Bild: APA".
+PHOTO_CREDIT_LINE = (
+    r"(?i)^(?:photos?|images?|pictures?|foto|fotos|fotoğraf|bild|imagen|immagine|picha|sawir(?:ro)?)"
+    r"(?: by| courtesy of| via| credit| kwa)\s+\S.{0,80}$"
+)
+
+# Embedded media players: "Play Video1:01", "Play VIDEO", "Watch in Times Video »", "… Facebook Twitter Google Plus
+# Embed", "WATCH: Ed Sheeran sits down …", "Listen: …", "Watch on YouTube", "… from sandra daroy on Vimeo.".
+MEDIA_EMBED = (
+    r"(?i)play video\s*\d{1,2}:\d{2}$|^play video$|^video$|watch in times video|facebook twitter google plus embed$"
+    r"|^(?:watch|view) (?:it |the video |this video )?on (?:youtube|vimeo)\.?$|\bfrom .{1,60} on vimeo\.?$"
+)
+# The title of an embedded clip starts with a capital after its label: "WATCH: Ed Sheeran sits down …", "Listen: …".
+MEDIA_CAPTION_LEAD = (
+    r"^(?i:watch|listen|regarder|écouter|ansehen|anhören|ver|assista|guarda|izle|dinle|tazama|sikiliza|daawo|dhageyso)"
+    r"\s*:\s*[\p{Lu}\d\x22“'‘]"
+)
+# The line next to a "Play VIDEO" or "Video" label repeats the clip's title.
+MEDIA_LABEL = r"(?i)^(?:play )?video$"
+# WaPo and NBC players: the caption under "… Play Video1:01" and the "title 1:42" line under "… Embed".
+MEDIA_PLAYER = r"(?i)play video\s*\d{1,2}:\d{2}$|facebook twitter google plus embed$"
+
+# Production credits of video pieces: "Video journalist: Alex Thorp", "Footage: Scottish Water", "Filmed and edited
+# by Yadeta Berhanu", "Produced, filmed and edited by Dougal Shaw", "Video by series producer Dougal Shaw".
+PRODUCTION_VERB = r"(?:produced|filmed|edited|shot|animated|illustrated|presented|directed|reported)"
+PRODUCTION_CREDIT = (
+    rf"(?i)^(?:{PRODUCTION_VERB}(?:(?:,\s*|\s+)(?:and\s+)?{PRODUCTION_VERB})*"
+    r"|(?:video|camera|picture|photo) ?(?:journalist|editor|producer|operator)|footage|camera|animation|illustration"
+    r"|graphics"
+    r"|video|pictures?|photos?|images?|images? et montage|réalisation|kamera|schnitt|realización|edición|produção"
+    r"|edição|montaggio|riprese)"
+    r"(?: by| courtesy of| von| par| por|\s*[:：])\s*\S.{0,80}$"
+)
+
+# Listen/watch promos for the outlet's own programmes: "Listen to Newsbeat live at 12:45 …", "Watch Make Sense of
+# Strikes on iPlayer …", "Watch on BBC iPlayer (UK Only)", "Listen to the Podcast Audio: Click Here".
+MEDIA_PROMO = (
+    r"(?i)^(?:watch|listen|stream|catch up)\b.{0,100}\b(?:iplayer|bbc sounds|podcast|live at|listen back|on demand"
+    r"|radio \d)"
+    r"|^(?:watch|listen)(?: now| again)? on (?:bbc )?(?:iplayer|sounds)\b"
+    r"|^(?:\d{1,2}:\d{2}\s*[ap]m\s*[–-]?\s*)?link to (?:the )?(?:audio|video|podcast)$"
+    r"|^(?:écoutez|regardez|retrouvez) .{0,60}\b(?:en direct|en replay|podcast)\b|^(?:hören"
+    r"|sehen) sie .{0,60}\b(?:podcast|mediathek|livestream)\b"
+    r"|^(?:escucha|mira) .{0,60}\b(?:podcast|en directo)\b|^(?:ouça|assista) .{0,60}\b(?:podcast|ao vivo)\b|^(?:ascolta"
+    r"|guarda) .{0,60}\b(?:podcast|in diretta)\b"
+)
+# The blurb and title of a programme promo stand right above its "Watch on BBC iPlayer" line.
+MEDIA_PROMO_CALL = r"(?i)^(?:watch|listen)(?: now| again)? on (?:bbc )?(?:iplayer|sounds)\b"
+# Plugs for the outlet's other channels closing a post: "Stay tuned to NaturalNews.com and NewsTarget.com …".
+MEDIA_PROMO_EDGE = r"(?i)^stay tuned (?:to|for) .{0,40}\b[\w-]+\.(?:com|net|org|tv)\b"
+
+# Advertising markers and injected promos: "Advertisement", "---- Scroll down to read more ----", "Headline: …!" (the
+# promoted headline beforeitsnews.com injects into every article), AdSense placeholders, banner captions.
+ADVERTISEMENT = (
+    r"(?i)^(?:advertisement|advertising|sponsored(?: content| post| links?)?|paid (?:content|post|partnership)"
+    r"|promoted(?: content| stories)?"
+    r"|anzeige|werbung|publicité|publicidad|publicidade|pubblicità|reklam|sponsorlu|tangazo|matangazo|xayeysiis)$"
+    r"|^-*\s*scroll (?:down )?to (?:continue|read more|keep reading)\b|^headline:\s+\S|adsense ={3,}"
+    r"|skipped due to there being .{0,20}ads\b"
+    r"|\bclick (?:the )?(?:banner|graphic|image|ad) (?:above|below)\b|; click graphic$"
+)
+# Calls to buy the report a press release advertises, ending in its link: "Purchase a copy of this report @ http://…".
+REPORT_SALES = (
+    r"(?i)^(?:complete report available|purchase (?:a copy of )?.{0,80}report|inquire for discount"
+    r"|get a (?:pdf )?sample|request (?:a )?sample"
+    r"|browse (?:more|the full|complete) .{0,80}|download (?:a )?(?:free )?sample)\b.{0,120}(?:@"
+    r"|at:?)\s*https?://\S+\s*\.?$"
+)
+
+# Copyright and reuse notices: "Copyright (c) … All rights reserved.", "This content may be freely reproduced …".
+COPYRIGHT = (
+    r"(?i)^(?:copyright\s*(?:©|\(c\)|\d{4}|by\b)|©\s*(?:\d{4}|\p{L})|\(c\)\s*\d{4})|\ball rights reserved\b"
+    r"|alle rechte vorbehalten|tous droits réservés|todos los derechos reservados"
+    r"|todos os direitos reservados|tutti i diritti riservati|tüm hakları saklıdır|haki zote zimehifadhiwa"
+    r"|xuquuqda oo dhan"
+    r"|^this (?:content|article|material|story) (?:may|must) (?:be freely |not be )?(?:reproduced|republished|copied"
+    r"|redistributed)"
+    r"|^republished with permission|^we encourage you to share and republish|\bfair use doctrine\b"
+    r"|^reproduction (?:interdite|prohibited)"
+)
+
+# Cookie and privacy banners scraped with the page.
+COOKIE_NOTICE = (
+    r"(?i)\b(?:we use cookies|this (?:site|website) uses cookies|by (?:continuing to (?:use|browse)|using) this (?:site"
+    r"|website)"
+    r"|(?:read|see) our (?:cookie|privacy) (?:policy|notice)|accept (?:all )?cookies|cookie (?:policy|settings"
+    r"|preferences)"
+    r"|nous utilisons des cookies|ce site utilise des cookies|wir verwenden cookies|diese website verwendet cookies"
+    r"|utilizamos cookies|este sitio (?:web )?utiliza cookies|usamos cookies|este site utiliza cookies"
+    r"|utilizziamo (?:i )?cookie"
+    r"|questo sito utilizza (?:i )?cookie|çerez(?:ler)?(?:i)? kullan|tunatumia vidakuzi)"
+)
+
+# Reader prompts that can sit anywhere: the BBC "Have your say" form, comment-policy blurbs, reader polls.
+COMMENT_PROMPT = (
+    r"(?i)haveyoursay@|^please include a contact number if you are willing"
+    r"|^if you are reading this page and can't see the form"
+    r"|^% of readers think this story is|\bcommenting policy\b|^comment policy\s*[:：]|\badd your two cents\b"
+    r"|^(?:please )?(?:leave|post) (?:a|your) comment|\blet (?:me|us) know (?:below )?in the comments\b"
+    r"|^join the (?:conversation|discussion|debate)\b"
+    r"|^laissez (?:un|votre) commentaire|^réagissez\b|^schreiben sie (?:uns )?(?:einen kommentar|ihre meinung)"
+    r"|^deja (?:un|tu) comentario"
+    r"|^deixe (?:um|o seu) comentário|^lascia un commento|^yorum (?:yap|yazın)|^toa maoni|^ka faallo"
+)
+# Reader prompts that close a body: "Send us your questions", "Do you have more information about this story?",
+# "What claims do you want BBC Reality Check to investigate? Get in touch", "If you have been affected by …".
+COMMENT_PROMPT_EDGE = (
+    r"(?i)^(?:have you been affected|are you affected|share your (?:experiences?|views|stories|story|thoughts|pictures)"
+    r"|send us your (?:questions|stories|views|pictures)|do you have (?:more )?information about this|what (?:claims"
+    r"|questions) do you want"
+    r"|if you (?:have been|are) affected by|tell us (?:what you think|your)|we want to hear from you|get in touch\b"
+    r"|what do you think\?)"
+    r"|\bget in touch(?: and tell us\b|\.?$)|\b(?:email|e-mail|tweet|message) us (?:at|on)\b"
+    r"|^(?:donnez votre avis|dites-nous|diskutieren sie mit|ihre meinung|¿qué opinas|dê a sua opinião|dicci la tua"
+    r"|ne düşünüyorsunuz)"
+)
+
+# Author bios and contact footers: "Additional reporting by Rob Corp", "Thomas Frank is the author of …", "Michael
+# Rubin (@Mrubin1971) is a contributor to …", "You can reach Noel directly …", "About Us:", "Email: sales@…".
+AUTHOR_BIO_EDGE = (
+    r"^\p{Lu}[\p{L}'’.-]+(?: \p{Lu}[\p{L}'’.-]+){0,3}(?: \(@\w+\))? (?:is|was|has been|serves as) (?:a|an"
+    r"|the) .{0,80}\b"
+    r"(?i:writer|author|contributor|contributing|columnist|editor|correspondent|journalist|reporter|blogger|director"
+    r"|scholar|professor|fellow|analyst|cpa|founder)\b"
+    r"|^\p{Lu}[\p{L}'’.-]+(?: \p{Lu}[\p{L}'’.-]+){0,3} (?:is the author of|writes (?:on|about|for))\b"
+    r"|^[\w.-]+\.(?i:com|org|net) is an? (?:independent |non-profit |nonprofit )?.{0,40}(?i:news|agency|organi[sz]ation"
+    r"|website|publication)\b"
+    r"|^(?i:you can (?:reach|contact|email)) \p{Lu}|^(?i:about (?:us|the authors?|the writer))\s*[:：]?$"
+    r"|^(?i:about) \p{Lu}.{0,60}:$"
+    r"|^(?i:e-?mail|call|tel|phone|fax|contact(?: details)?|kontakt|téléphone|teléfono|telefone)\s*[:：]\s*(?:[\p{Lu}+(\d]|\S+@)"
+    r".{0,80}$|^(?i:contact(?: details)?|kontakt|contacto|contato)\s*[:：]$"
+    r"|^(?i:for more information,? (?:please )?(?:visit|go to|contact))\b"
+)
+# Reporting credits closing a body: "Additional reporting by Rob Corp", "Reporting by …; Editing by …".
+REPORTING_CREDIT = (
+    r"^(?i:additional reporting|reporting|writing|editing|edited|compiled) (?i:by)\s+\p{Lu}"
+    r"|^(?i:mitarbeit|avec la collaboration de|con la colaboración de|con la collaborazione di"
+    r"|com colaboração de)\s+\p{Lu}"
+)
+# Bylines: "By Lisa Haven", "By: Jayson Veley / Natural News", "by Harvey Organ, Harvey Organ Blog:", "By Marianna
+# Spring, disinformation and social media correspondent", "Analysis by Steven McIntosh, entertainment reporter".
+BYLINE_NAME = r"\p{Lu}[\p{L}'’.-]*(?:\s+(?:\p{Lu}[\p{L}'’.-]*|de|van|von|der|da|al|bin|ibn|dos|del)){0,4}"
+BYLINE = (
+    rf"^(?i:(?:analysis|words|text|reporting|report|story|written|interview|photos|texte|bericht) )?(?i:by|von|par|por"
+    rf"|waxaa qoray)\s*:?\s+{BYLINE_NAME}"
+    rf"(?:\s*(?:,|/|–|—|-)\s*(?:\p{{Lu}}[\p{{L}}.'’-]*(?:\s+\p{{Lu}}[\p{{L}}.'’-]*){{0,4}}"
+    rf"|(?i:.{{0,60}}\b(?:correspondent|reporter|editor|writer|columnist|contributor|journalist|producer|analyst|blog"
+    rf"|news|staff))):?)?$"
+)
+# Blog post metadata: "Posted on July 29, 2016 by Baxter Dmitry in News, US // 0 Comments".
+POSTED_BY = (
+    r"^(?i:posted|published|publié|veröffentlicht|publicado) (?i:on|at|le|am|el) .{4,40}\b(?i:by|par|von|por) \p{Lu}.{0,80}$"
+)
+
+# Page furniture: breadcrumbs, "Continue reading the main story", tag and category footers.
+NAVIGATION = (
+    r"(?i)^(?:home|startseite|accueil|inicio|início|home page|anasayfa|ana sayfa|nyumbani|bogga hore)\s*[»›>|/]\s*\S"
+    r"|^(?:continue reading(?: the main story)?|skip to (?:main )?content|back to top|zurück nach oben|retour en haut"
+    r"|volver arriba)$"
+)
+NAVIGATION_EDGE = (
+    r"(?i)^(?:filed under|tags?|tagged(?: with)?|categories|category|topics|schlagwörter|themen|étiquettes|mots-clés"
+    r"|etiquetas|temas"
+    r"|tag|argomenti|etiketler|konular|mada|vitambulisho)\s*[:：]\s*\S"
+)
+
+# Bare links, handles and hashtag-only lines: "https://www.youtube.com/watch?v=…", "vimeo.com/…", "@BBCNews".
+BARE_URL = (
+    r"(?i)^(?:https?://|www\.)\S+$|^[\w-]+(?:\.[\w-]+)*\.(?:com|org|net|co\.uk|de|fr|es|it|com\.tr|co\.ke|info|io|tv"
+    r"|news)(?:/\S*)?$"
+    r"|^@\w{2,30}$|^(?:#[\p{L}\p{N}_]+\s*)+$"
+)
+
+# A gallery caption cut short above its full version is at most this long.
+TRUNCATED_CAPTION_MAX_CHARS = 150
+
+# A related-list item: short, and not a sentence or a quote (those end in punctuation).
+LIST_ITEM = r"^.{3,}[^.!?:;\x22”»'’…]$"
+
+# A caption title right above its credit line, or a clip title next to its player label: short, not a sentence.
+CAPTION_TITLE = r"^.{3,}[^.!?:;\x22”»]$"
 
 RULES: tuple[LineRule, ...] = (
     # "RELATED NEWS : Turks protest as …" sits between paragraphs anywhere in a scraped body.
     LineRule("related_headline", rf"(?i)^(?:{RELATED_LEADS})\s*[:：»>|–—-]\s*\S", ANYWHERE, 300),
+    # "You may also be interested in:", "RELATED COVERAGE", "Useful links": the lead of a list of links.
+    LineRule("related_headline", RELATED_LEAD_ONLY, ANYWHERE, 60),
+    # "Read more from Reality Check", "Read more about his campaign against the Russian war here".
+    LineRule("related_headline", RELATED_POINTER, ANYWHERE, 160),
+    # "See our full list of activity guides …" closing a body.
+    LineRule("related_headline", RELATED_OUTRO, EDGE, 200),
     # "SOURCE : AP NEWS/TIMES OF ISRAEL | Follow Us: …" closes the seed article; also "Quelle: dpa".
     LineRule("source_credit", rf"^(?i:{SOURCE_LEADS})\s*[:：]\s*{CREDIT_START}", EDGE, 250),
+    # "Source: http://…" alone, "The post … appeared first on …": credits wherever the scraper put them.
+    LineRule("source_credit", SOURCE_LINK_ONLY, ANYWHERE, 300),
+    LineRule("source_credit", SYNDICATION_FOOTER, ANYWHERE, 400),
+    # "Delivered by The Daily Sheeple", "Credit to Infowars", "… is a post from Cop Block": footers only.
+    LineRule("source_credit", SYNDICATION_EDGE, EDGE, 300),
     # "Follow us on Twitter @BBCNewsEnts and on Facebook".
     LineRule("social_follow", rf"(?i)^(?:{FOLLOW_LEADS})\b", EDGE, 250),
+    # "Follow BBC West on Facebook, Twitter and Instagram. Send your story ideas to …" closing a body; mid-body the
+    # same words may be a quoted appeal. A lone "Follow" button is an embed anywhere.
+    LineRule("social_follow", FOLLOW_ON_NETWORK, EDGE, 250),
+    LineRule("social_follow", FOLLOW_BUTTON, ANYWHERE, 40),
     # A line made only of network names: "Facebook | Instagram | Twitter | Youtube".
     LineRule("social_follow", rf"(?i)^(?:(?:{NETWORKS})\s*[|,/•·]\s*)+(?:{NETWORKS})$", ANYWHERE, 150),
-    # "Share this article: Facebook | X | WhatsApp | Email".
+    # "Share this article: Facebook | X | WhatsApp | Email", "Partager cet article : …".
     LineRule("share_prompt", rf"(?i)^(?:{SHARE_LEADS})\b", ANYWHERE, 150),
+    # "Facebook Link: http://…", "Spread the word! LIKE and SHARE this article …" (long pleas, specific words).
+    LineRule("share_prompt", SHARE_WIDGET, ANYWHERE, 700),
     # "Subscribe to our newsletter for daily updates." inserted between paragraphs.
     LineRule("newsletter_promo", rf"(?i)^(?:{NEWSLETTER_LEADS})\b", ANYWHERE, 200),
+    # "Donate now" closing a post.
+    LineRule("newsletter_promo", DONATE_LEADS, EDGE, 200),
     # "Photo: Reuters", "Foto: dpa/Jane Doe", "(Photo credit: AFP)".
     LineRule("photo_credit", rf"(?i)^\(?(?:{PHOTO_WORDS})\s*(?:credit)?\s*[:：/©]", ANYWHERE, 160),
     # A caption that ends with an agency photo credit: "Delegates arrive on Monday. (AP Photo/Jane Doe)".
     LineRule("photo_credit", rf"{PHOTO_AGENCY_CREDIT}\.?$", ANYWHERE, 400),
+    # "… (Photo: Paul Sancya, AP)", "Photo by Joe Raedle/Getty Images", "WATCH: …", "Play VIDEO".
+    LineRule("photo_credit", CAPTION_CREDIT, ANYWHERE, 400),
+    LineRule("photo_credit", PHOTO_CREDIT_LINE, ANYWHERE, 120),
+    LineRule("photo_credit", MEDIA_EMBED, ANYWHERE, 200),
+    LineRule("photo_credit", MEDIA_CAPTION_LEAD, ANYWHERE, 200),
+    # "Filmed and edited by Yadeta Berhanu" under a video piece.
+    LineRule("photo_credit", PRODUCTION_CREDIT, EDGE, 120),
+    # "Listen to Newsbeat live at 12:45 …", "Watch on BBC iPlayer (UK Only)"; "Stay tuned to NaturalNews.com …" last.
+    LineRule("media_promo", MEDIA_PROMO, ANYWHERE, 200),
+    LineRule("media_promo", MEDIA_PROMO_EDGE, EDGE, 300),
+    # "Advertisement", "Headline: …!", "Purchase a copy of this report @ http://…".
+    LineRule("advertisement", ADVERTISEMENT, ANYWHERE, 200),
+    LineRule("advertisement", REPORT_SALES, ANYWHERE, 500),
+    # "Copyright (c) … All rights reserved.", cookie banners: footers and headers only.
+    LineRule("copyright", COPYRIGHT, EDGE, 400),
+    LineRule("cookie_notice", COOKIE_NOTICE, EDGE, 400),
+    # "… emailing haveyoursay@bbc.co.uk.", "% of readers think this story is Fact."; "Send us your questions" last.
+    LineRule("comment_prompt", COMMENT_PROMPT, ANYWHERE, 400),
+    LineRule("comment_prompt", COMMENT_PROMPT_EDGE, EDGE, 300),
+    # "By Lisa Haven", "Posted on July 29, 2016 by …"; "Thomas Frank is the author of …" only in the footer.
+    LineRule("author_bio", BYLINE, ANYWHERE, 120),
+    LineRule("author_bio", POSTED_BY, ANYWHERE, 160),
+    LineRule("author_bio", REPORTING_CREDIT, FOOTER, 200),
+    LineRule("author_bio", AUTHOR_BIO_EDGE, FOOTER, 400),
+    # "Home » News » …", "Continue reading the main story"; "Filed under: …" at the edges.
+    LineRule("navigation", NAVIGATION, ANYWHERE, 200),
+    LineRule("navigation", NAVIGATION_EDGE, EDGE, 600),
+    # "https://www.youtube.com/watch?v=…" alone on its line.
+    LineRule("bare_url", BARE_URL, ANYWHERE, 300),
 )
+
+NEIGHBOUR_RULES: tuple[NeighbourRule, ...] = (
+    # CBS: the clip title above and below "Play VIDEO"; NYT: the title around "Video".
+    NeighbourRule("photo_credit", r".", MEDIA_LABEL, 1, 150),
+    NeighbourRule("photo_credit", r".", MEDIA_LABEL, -1, 150),
+    # WaPo: the caption below "… Play Video1:01"; NBC: the "title 1:42" line below "… Google Plus Embed".
+    NeighbourRule("photo_credit", r".", r"(?i)play video\s*\d{1,2}:\d{2}$", -1, 400),
+    NeighbourRule("photo_credit", r"\d{1,2}:\d{2}$", r"(?i)facebook twitter google plus embed$", -1, 200),
+    # Getty captions: "Donald Trump Campaigns Across New Hampshire …" right above "Photo by Joe Raedle/Getty Images".
+    NeighbourRule("photo_credit", CAPTION_TITLE, PHOTO_CREDIT_LINE, 1, 150),
+    # Guardian: the related headline right above a lone "Read more".
+    NeighbourRule("related_headline", LIST_ITEM, r"(?i)^read more$", 1, 150),
+    # BBC programme promos: title and blurb above "Watch on BBC iPlayer (UK Only)".
+    NeighbourRule("media_promo", r".", MEDIA_PROMO_CALL, 1, 300),
+    NeighbourRule("media_promo", CAPTION_TITLE, MEDIA_PROMO_CALL, 2, 100),
+)
+
+LIST_RULES: tuple[ListRule, ...] = (
+    # "Read more about:" / "RELATED COVERAGE" / "You may also be interested in:" and the headlines under it.
+    ListRule("related_headline", RELATED_LIST_LEAD, LIST_ITEM, 3, 120),
+)
+
+# Every reason a removed line can carry; the warehouse check `assert_removed_lines_have_known_reason` accepts these.
+REASON_CODES: tuple[str, ...] = tuple(sorted({rule.reason for rule in (*RULES, *NEIGHBOUR_RULES, *LIST_RULES)}))
 
 # Known agencies and outlets, as credited in upper or mixed case, mapped to one display name each.
 AGENCY_NAMES = {
@@ -137,21 +554,45 @@ class CleanResult:
     related_headlines: pl.DataFrame  # doc_id, headline_no, headline
 
 
-def _reason_expr(line: pl.Expr, in_edge_block: pl.Expr) -> pl.Expr:
-    """The first rule that matches a line, in RULES order; null when the line is kept."""
-    length = line.str.len_chars()
-    chain = None
-    for rule in RULES:
-        condition = line.str.contains(rule.pattern) & (length <= rule.max_chars)
-        if rule.scope == EDGE:
-            condition = condition & in_edge_block
-        chain = pl.when(condition).then(pl.lit(rule.reason)) if chain is None else chain.when(condition).then(pl.lit(rule.reason))
-    return chain.otherwise(pl.lit(None, dtype=pl.String))
+def _line_matches(line: pl.Expr, pattern: str, max_chars: int) -> pl.Expr:
+    return line.str.contains(pattern) & (line.str.len_chars() <= max_chars)
 
 
-def _any_rule_expr(line: pl.Expr) -> pl.Expr:
-    length = line.str.len_chars()
-    return pl.any_horizontal([line.str.contains(rule.pattern) & (length <= rule.max_chars) for rule in RULES])
+def _at(expr: pl.Expr, offset: int) -> pl.Expr:
+    """`expr` on the line `offset` lines away in the same document; null past its first or last line.
+
+    Lines of a document are contiguous after the explode, so a plain shift checked against the doc_id is enough and
+    much cheaper than a window over every document."""
+    return pl.when(pl.col("doc_id").shift(-offset) == pl.col("doc_id")).then(expr.shift(-offset))
+
+
+def _conditions(line: pl.Expr) -> list[tuple[str, str, pl.Expr]]:
+    """(reason, scope, condition) for every rule, in priority order: line rules, neighbour rules, list rules."""
+    conditions = [(rule.reason, rule.scope, _line_matches(line, rule.pattern, rule.max_chars)) for rule in RULES]
+    for rule in NEIGHBOUR_RULES:
+        neighbour_matches = _at(line.str.contains(rule.neighbour), rule.offset).fill_null(False)
+        line_matches = _line_matches(line, rule.pattern, rule.max_chars)
+        conditions.append((rule.reason, ANYWHERE, line_matches & neighbour_matches))
+    # USA Today galleries: a caption cut short ("Donald Trump speaks at a campaign rally in Grand Rapids,") right above
+    # the full caption, which starts with the same words and ends in its credit.
+    following = _at(line, 1)
+    truncated_caption = (
+        following.str.starts_with(line.str.strip_chars_end(" ,;:")).fill_null(False)
+        & following.str.contains(CAPTION_CREDIT).fill_null(False)
+        & (line.str.len_chars() < following.str.len_chars().fill_null(0))
+        & (line.str.len_chars() <= TRUNCATED_CAPTION_MAX_CHARS)
+    )
+    conditions.append(("photo_credit", ANYWHERE, truncated_caption))
+    for rule in LIST_RULES:
+        is_lead = line.str.contains(rule.lead)
+        is_item = _line_matches(line, rule.item, rule.max_chars) & ~is_lead
+        in_list = pl.lit(False)
+        items_between = pl.lit(True)
+        for distance in range(1, rule.max_items + 1):
+            in_list = in_list | (_at(is_lead, -distance).fill_null(False) & items_between)
+            items_between = items_between & _at(is_item, -distance).fill_null(False)
+        conditions.append((rule.reason, ANYWHERE, is_item & in_list))
+    return conditions
 
 
 def annotate_lines(docs: pl.DataFrame) -> pl.DataFrame:
@@ -165,12 +606,20 @@ def annotate_lines(docs: pl.DataFrame) -> pl.DataFrame:
         .explode(["text", "line_no"])
         .filter(pl.col("text").is_not_null() & (pl.col("text") != ""))
     )
+    conditions = _conditions(pl.col("text"))
+    names = [f"_rule_{index}" for index in range(len(conditions))]
+    lines = lines.with_columns(condition.alias(name) for name, (_, _, condition) in zip(names, conditions))
     # A line is in an edge block when it and every line between it and the edge could be boilerplate.
-    not_candidate = (~_any_rule_expr(pl.col("text"))).cast(pl.Int32)
-    in_edge_block = (not_candidate.cum_sum().over("doc_id") == 0) | (
-        not_candidate.cum_sum(reverse=True).over("doc_id") == 0
-    )
-    return lines.with_columns(_reason_expr(pl.col("text"), in_edge_block).alias("reason")).select(
+    not_candidate = (~pl.any_horizontal(names)).cast(pl.Int32)
+    is_first_line = pl.col("line_no") == pl.col("line_no").min().over("doc_id")
+    in_footer = (not_candidate.cum_sum(reverse=True).over("doc_id") == 0) & ~is_first_line
+    in_edge_block = (not_candidate.cum_sum().over("doc_id") == 0) | in_footer
+    scoped = {ANYWHERE: pl.lit(True), EDGE: in_edge_block, FOOTER: in_footer}
+    chain = None
+    for name, (reason, scope, _) in zip(names, conditions):
+        fires = pl.col(name) & scoped[scope]
+        chain = pl.when(fires).then(pl.lit(reason)) if chain is None else chain.when(fires).then(pl.lit(reason))
+    return lines.with_columns(chain.otherwise(pl.lit(None, dtype=pl.String)).alias("reason")).select(
         "doc_id", "line_no", "text", "reason"
     )
 
@@ -223,7 +672,8 @@ def clean_articles(docs: pl.DataFrame) -> CleanResult:
             pl.col("text").str.extract(SOURCE_CREDIT_VALUE, 1).str.replace_all(AGENCY_SEPARATORS, "\u0000").str.split("\u0000").alias("agency"),
         )
         .explode("agency")
-        .filter(pl.col("agency").str.strip_chars() != "")
+        # "Source: http://…" credits a page, not an agency.
+        .filter((pl.col("agency").str.strip_chars() != "") & ~pl.col("agency").str.contains(LINK_START))
         .group_by("doc_id", maintain_order=True)
         .agg(pl.col("agency").alias("credited_agencies"))
     )
@@ -245,12 +695,18 @@ def clean_articles(docs: pl.DataFrame) -> CleanResult:
         .select("doc_id", "body_clean", "dateline", "agencies")
     )
 
+    # Lead-only lines ("RELATED COVERAGE") and pointers ("Read more from Reality Check") name no headline.
     related = (
-        removed.filter(pl.col("reason") == "related_headline")
+        removed.filter(
+            (pl.col("reason") == "related_headline")
+            & ~pl.col("text").str.contains(RELATED_LEAD_ONLY)
+            & ~pl.col("text").str.contains(RELATED_LIST_LEAD)
+            & ~(pl.col("text").str.contains(RELATED_POINTER) & ~pl.col("text").str.contains(RELATED_WITH_HEADLINE))
+        )
         .select(
             "doc_id",
             pl.col("line_no").alias("headline_no"),
-            pl.col("text").str.replace(rf"(?i)^(?:{RELATED_LEADS})\s*[:：»>|–—-]\s*", "").str.strip_chars().alias("headline"),
+            pl.col("text").str.replace(RELATED_WITH_HEADLINE, "").str.strip_chars().alias("headline"),
         )
     )
     return CleanResult(articles=articles, lines=lines, related_headlines=related)

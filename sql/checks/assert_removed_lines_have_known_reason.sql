@@ -1,4 +1,4 @@
--- Every removed line carries one of the reason codes the cleaning rules define.
+-- Every removed line carries one of the reason codes the cleaning rules define (transforms.boilerplate.REASON_CODES).
 with
 
 removed_lines as (
@@ -12,7 +12,9 @@ final as (
         reason,
     from removed_lines
     where reason not in (
-        'related_headline', 'source_credit', 'social_follow', 'share_prompt', 'newsletter_promo', 'photo_credit'
+        'advertisement', 'author_bio', 'bare_url', 'comment_prompt', 'cookie_notice', 'copyright', 'media_promo',
+        'navigation', 'newsletter_promo', 'photo_credit', 'related_headline', 'share_prompt', 'social_follow',
+        'source_credit'
     )
 )
 
