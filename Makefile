@@ -6,13 +6,15 @@ BIN := $(VENV)/bin
 # The machine's pip may point at local mirrors that do not exist here; the PyPI index still answers.
 PIP := $(BIN)/pip --disable-pip-version-check --quiet
 
-.PHONY: run test serve server lock clean-warehouse help
+.PHONY: run test serve server evaluate benchmark lock clean-warehouse help
 
 help:
 	@echo "make run    - set up .venv from requirements.lock and load seeds/ into warehouse/news.duckdb"
 	@echo "make test   - set up .venv with the test tools and run the whole test suite"
 	@echo "make server - start a local Prefect server on 127.0.0.1:4200 (for scheduled runs)"
 	@echo "make serve  - serve the flow hourly against that server (PREFECT_API_URL)"
+	@echo "make evaluate - accuracy figures on the labelled data in ../shared/datasets"
+	@echo "make benchmark - end-to-end speed and memory on real corpora (not part of make test)"
 	@echo "make lock   - re-resolve requirements*.lock from pyproject.toml (needs uv)"
 
 $(VENV)/.runtime: requirements.lock pyproject.toml
@@ -37,6 +39,13 @@ server: $(VENV)/.runtime
 
 serve: $(VENV)/.runtime
 	PREFECT_API_URL=$${PREFECT_API_URL:-http://127.0.0.1:4200/api} $(BIN)/news-etl serve --cron "0 * * * *"
+
+evaluate: $(VENV)/.runtime
+	$(BIN)/news-etl evaluate boilerplate
+	$(BIN)/news-etl evaluate language
+
+benchmark: $(VENV)/.runtime
+	$(BIN)/python benchmarks/run_benchmark.py
 
 lock:
 	uv pip compile pyproject.toml --python-version 3.11 --generate-hashes -q -o requirements.lock --custom-compile-command "make lock"

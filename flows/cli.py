@@ -183,5 +183,28 @@ def serve(
         _fail(str(error))
 
 
+evaluate_app = typer.Typer(
+    help="Measure accuracy on the labelled real data in ../shared/datasets (see each command's --help).",
+    no_args_is_help=True,
+)
+app.add_typer(evaluate_app, name="evaluate")
+
+
+@evaluate_app.command("boilerplate")
+def evaluate_boilerplate() -> None:
+    """Line-level precision, recall and F1 of boilerplate removal on the hand-labelled gold set, with the worst misses."""
+    from flows.evaluation import boilerplate
+
+    raise typer.Exit(boilerplate.main([]) or 0)
+
+
+@evaluate_app.command("language")
+def evaluate_language() -> None:
+    """Language identification on MasakhaNEWS (16 languages, full articles) and the lingua short-text test data."""
+    from flows.evaluation import language
+
+    raise typer.Exit(language.main([]) or 0)
+
+
 if __name__ == "__main__":
     app()

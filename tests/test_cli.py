@@ -67,3 +67,10 @@ def test_checks_command(seeds_warehouse):
     result = runner.invoke(app, ["checks", "--warehouse", str(seeds_warehouse[0])])
     assert result.exit_code == 0
     assert "assert_mention_offsets_match_body" in result.output
+
+
+@pytest.mark.parametrize("command", [["evaluate"], ["evaluate", "boilerplate"], ["evaluate", "language"]])
+def test_evaluate_commands_have_help(command):
+    result = runner.invoke(app, [*command, "--help"], prog_name="news-etl")
+    assert result.exit_code == 0
+    assert "Usage: news-etl evaluate" in result.output
