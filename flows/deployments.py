@@ -23,6 +23,22 @@ def schedule_kwargs(cron: str | None, interval_seconds: float | None) -> dict:
     return {"cron": cron or DEFAULT_CRON}
 
 
+def deployment_options(
+    sources: list[str] | None,
+    warehouse_path: str,
+    cron: str | None,
+    interval_seconds: float | None,
+    name: str,
+) -> dict:
+    """What `serve` and `to_deployment` both take: name, flow parameters, description and schedule."""
+    return {
+        "name": name,
+        "parameters": {"sources": sources, "warehouse_path": warehouse_path},
+        "description": "Load new and changed news articles into the DuckDB warehouse on a schedule.",
+        **schedule_kwargs(cron, interval_seconds),
+    }
+
+
 def build_deployment(
     sources: list[str] | None = None,
     warehouse_path: str = DEFAULT_WAREHOUSE,
@@ -31,12 +47,7 @@ def build_deployment(
     name: str = DEFAULT_DEPLOYMENT_NAME,
 ):
     """The deployment `serve` registers; built offline, so its schedule can be checked without a server."""
-    return news_etl.to_deployment(
-        name=name,
-        parameters={"sources": sources, "warehouse_path": warehouse_path},
-        description="Load new and changed news articles into the DuckDB warehouse on a schedule.",
-        **schedule_kwargs(cron, interval_seconds),
-    )
+    return news_etl.to_deployment(**deployment_options(sources, warehouse_path, cron, interval_seconds, name))
 
 
 def require_server() -> str:
@@ -58,11 +69,5 @@ def serve(
 ) -> None:
     """Register the deployment and run its scheduled flow runs in this process until interrupted."""
     require_server()
-    news_etl.serve(
-        name=name,
-        # One run at a time: a slow run is never overlapped by the next scheduled one on the same warehouse.
-        limit=1,
-        parameters={"sources": sources, "warehouse_path": warehouse_path},
-        description="Load new and changed news articles into the DuckDB warehouse on a schedule.",
-        **schedule_kwargs(cron, interval_seconds),
-    )
+    # One run at a time: a slow run is never overlapped by the next scheduled one on the same warehouse.
+    news_etl.serve(limit=1, **deployment_options(sources, warehouse_path, cron, interval_seconds, name))
