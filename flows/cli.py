@@ -70,22 +70,41 @@ def _print_run_summary(result: dict) -> None:
 def run(
     sources: Annotated[
         list[str] | None,
-        typer.Argument(help="Files, folders (read recursively) or globs of .txt articles. Default: seeds/.", show_default=False),
+        typer.Argument(
+            help="Files, folders (read recursively) or globs of .txt, .html/.htm, .json/.jsonl/.ndjson, .csv/.tsv and "
+            ".parquet inputs, each optionally .gz. Default: seeds/.",
+            show_default=False,
+        ),
     ] = None,
     warehouse_path: WarehouseOption = Path(DEFAULT_WAREHOUSE),
     batch_size: Annotated[int, typer.Option(min=1, help="Articles per batch; one batch is one load transaction.")] = DEFAULT_BATCH_SIZE,
-    max_article_bytes: Annotated[int, typer.Option(min=1, help="Inputs larger than this are rejected as too_large.")] = DEFAULT_MAX_ARTICLE_BYTES,
+    max_article_bytes: Annotated[
+        int, typer.Option(min=1, help="An article's text above this many bytes (a file, a row, a page's text) is rejected as too_large.")
+    ] = DEFAULT_MAX_ARTICLE_BYTES,
+    field: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--field",
+            "-f",
+            help="Which field of a structured input fills a column, as COLUMN=FIELD (repeatable; COLUMN is one of text, "
+            "title, url, published, outlet, language; FIELD may be dotted, e.g. source.name). Default: common names "
+            "such as text/body/content, title/headline, url/link, date/published_at, source/outlet, language/lang.",
+        ),
+    ] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Exit 1 when any input or row was rejected.")] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's task logs.")] = False,
 ) -> None:
     """Run the ETL flow over SOURCES into the warehouse and print a summary of the run."""
     _quiet_prefect(verbose)
     from flows import corpus, progress
     from flows.pipeline import news_etl
+    from transforms.records import parse_field_options
 
     source_list = list(sources or DEFAULT_SOURCES)
     try:
         corpus.discover_inputs(source_list)
-    except corpus.SourceNotFound as error:
+        fields = parse_field_options(field or [])
+    except (corpus.SourceNotFound, ValueError) as error:
         _fail(str(error))
 
     with Progress(
@@ -103,7 +122,13 @@ def run(
 
         progress.set_reporter(advance)
         try:
-            result = news_etl(sources=source_list, warehouse_path=str(warehouse_path), batch_size=batch_size, max_article_bytes=max_article_bytes)
+            result = news_etl(
+                sources=source_list,
+                warehouse_path=str(warehouse_path),
+                batch_size=batch_size,
+                max_article_bytes=max_article_bytes,
+                fields=fields or None,
+            )
         except Exception as error:  # the run row records it; the user gets one line, not a traceback
             bar.stop()
             _fail(f"run failed: {type(error).__name__}: {error}", code=1)
@@ -112,6 +137,14 @@ def run(
     _print_run_summary(result)
     if result["status"] != "completed":
         _fail(f"data checks failed: {', '.join(result['failed_checks'])}", code=1)
+    counts = result["counts"]
+    rejected = counts.get("inputs_rejected", 0)
+    if counts.get("inputs_read", 0) and not counts.get("articles_read", 0):
+        _fail(f"nothing could be loaded: {rejected} inputs or rows rejected (see Rejected inputs)", code=1)
+    if strict and rejected:
+        _fail(f"--strict: {rejected} inputs or rows rejected (see Rejected inputs)", code=1)
+    if rejected:
+        console.print(f"{rejected} inputs or rows rejected (see Rejected inputs); the rest was loaded")
 
 
 @app.command()

@@ -1,13 +1,68 @@
-"""Find input files and read their bytes: the only place that touches the user's corpus on disk."""
+"""Find input files and read them: the only place that touches the user's corpus on disk.
 
+Reading streams. A structured file (CSV/TSV, JSON lines, Parquet) is parsed row by row and its documents are
+handed out in batches of articles, so a file of 20,000 rows spans several batches and is never held in memory
+whole. The exception is a `.json` document, which JSON can only parse whole: big exports belong in JSON lines.
+What cannot be read becomes a `Rejection` (a whole file, or one row as `file#row=N`), never an exception.
+"""
+
+import csv
 import glob
+import gzip
 import hashlib
-from dataclasses import dataclass
+import io
+import json
+import zlib
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, BinaryIO
 
-# File kinds read as one article each. Other files in a source folder are skipped (and counted), not rejected:
-# a corpus folder often holds a README or a licence beside the articles.
-ARTICLE_SUFFIXES = (".txt",)
+import pyarrow
+import pyarrow.parquet as pq
+
+from transforms import records
+from transforms.decoding import (
+    ENCODING_SAMPLE_BYTES,
+    Decoded,
+    Encoding,
+    Rejected,
+    choose_encoding,
+    decode_bytes,
+    has_surrogates,
+    replace_surrogates,
+)
+
+# File kinds by name ending (case-insensitive); each may also be gzipped (`.jsonl.gz`). Other files in a source
+# folder are skipped, not rejected: a corpus folder often holds a README or a licence beside the articles. A file
+# named on the command line is read as text whatever its name.
+INPUT_KINDS = {
+    ".txt": "text",
+    ".html": "html",
+    ".htm": "html",
+    ".json": "json",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".csv": "csv",
+    ".tsv": "tsv",
+    ".parquet": "parquet",
+}
+GZIP_SUFFIX = ".gz"
+CSV_DELIMITERS = {"csv": ",", "tsv": "\t"}
+
+# An HTML page wraps its text in markup: a page is read up to this many times the article limit.
+HTML_MARKUP_FACTOR = 4
+
+# A JSON line longer than this many times the article limit cannot hold an article we would load: it is rejected
+# as too large and skipped in pieces, never held in memory whole.
+JSON_LINE_FACTOR = 4
+
+READ_CHUNK_BYTES = 1 << 20
+PARQUET_BATCH_ROWS = 1024
+
+# Python's csv module refuses fields over 128 KB by default; an article may be up to --max-article-bytes, which
+# is checked per row instead.
+csv.field_size_limit(2**31 - 1)
 
 
 @dataclass(frozen=True)
@@ -17,22 +72,60 @@ class InputFile:
     modified_at_ns: int
 
 
+@dataclass(frozen=True)
+class Rejection:
+    source_uri: str  # the file, or `file#row=N` for one row of it
+    reason: str
+    detail: str
+    content_hash: str | None  # the file's content hash, when it could be read
+
+
+@dataclass(frozen=True)
+class InputDone:
+    """An input read to its end: its manifest row. Comes right after the input's last document."""
+
+    source_uri: str
+    size_bytes: int
+    modified_at_ns: int
+    content_hash: str
+    status: str  # 'loaded' or 'rejected' (the file as a whole)
+    unchanged: bool  # same content as the manifest already records: nothing was parsed
+
+
+@dataclass
+class ReadItems:
+    documents: list[records.Document] = field(default_factory=list)
+    rejections: list[Rejection] = field(default_factory=list)
+    finished: list[InputDone] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.documents or self.rejections or self.finished)
+
+
 class SourceNotFound(ValueError):
     """A SOURCE named on the command line is neither a file, a folder nor a glob matching anything."""
 
 
+class _FileRejected(Exception):
+    """The file as a whole cannot be read further; carries the rejection."""
+
+    def __init__(self, reason: str, detail: str):
+        super().__init__(f"{reason}: {detail}")
+        self.reason, self.detail = reason, detail
+
+
 def discover_inputs(sources: list[str]) -> list[InputFile]:
-    """Expand files, folders (recursively) and globs into article files, sorted so every run sees one order."""
+    """Expand files, folders (recursively) and globs into input files, sorted so every run sees one order."""
     paths: set[Path] = set()
     for source in sources:
         path = Path(source).expanduser()
         if path.is_file():
             paths.add(path.resolve())
         elif path.is_dir():
-            paths.update(child.resolve() for child in path.rglob("*") if child.is_file() and _is_article(child))
+            paths.update(child.resolve() for child in path.rglob("*") if child.is_file() and _is_input(child))
         elif glob.has_magic(source):
             matches = [Path(match) for match in glob.glob(str(path), recursive=True)]
-            paths.update(match.resolve() for match in matches if match.is_file() and _is_article(match))
+            paths.update(match.resolve() for match in matches if match.is_file() and _is_input(match))
         else:
             raise SourceNotFound(f"source not found: {source} (expected a file, a folder or a glob)")
     inputs = []
@@ -42,13 +135,331 @@ def discover_inputs(sources: list[str]) -> list[InputFile]:
     return inputs
 
 
-def _is_article(path: Path) -> bool:
-    return path.suffix.lower() in ARTICLE_SUFFIXES and not path.name.startswith(".")
+def input_kind(source_uri: str) -> tuple[str | None, bool]:
+    """(kind, gzipped) from the file name: `a.jsonl.gz` -> ("jsonl", True); an unknown ending gives None."""
+    name = Path(source_uri).name.lower()
+    compressed = name.endswith(GZIP_SUFFIX)
+    return INPUT_KINDS.get(Path(name.removesuffix(GZIP_SUFFIX)).suffix), compressed
 
 
-def read_bytes(source_uri: str) -> bytes:
-    return Path(source_uri).read_bytes()
+def _is_input(path: Path) -> bool:
+    return input_kind(str(path))[0] is not None and not path.name.startswith(".")
 
 
-def content_hash(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
+@dataclass(frozen=True)
+class _Fingerprint:
+    content_hash: str
+    data_bytes: int  # decompressed size
+    problem: Rejected | None  # a gzip stream that is cut short or corrupt
+
+
+def _fingerprint(path: str, compressed: bool) -> _Fingerprint:
+    """Hash the file's bytes in one streaming pass; a gzip file is also decompressed (and dropped) to validate it."""
+    digest = hashlib.blake2b(digest_size=16)
+    data_bytes = 0
+    inflater = zlib.decompressobj(wbits=zlib.MAX_WBITS | 16) if compressed else None
+    problem = None
+    with open(path, "rb") as handle:
+        while chunk := handle.read(READ_CHUNK_BYTES):
+            digest.update(chunk)
+            if inflater is None:
+                data_bytes += len(chunk)
+                continue
+            if problem is None:
+                try:
+                    while chunk:
+                        data_bytes += len(inflater.decompress(chunk))
+                        # A gzip file may hold several members one after another.
+                        chunk = inflater.unused_data if inflater.eof else b""
+                        if chunk:
+                            inflater = zlib.decompressobj(wbits=zlib.MAX_WBITS | 16)
+                except zlib.error as error:
+                    problem = Rejected("corrupt_gzip", f"not a valid gzip stream: {error}")
+    if inflater is not None and problem is None and not inflater.eof:
+        problem = Rejected("truncated_gzip", f"the compressed stream ends before its end marker ({data_bytes} bytes decompressed)")
+    return _Fingerprint(digest.hexdigest(), data_bytes, problem)
+
+
+def _open_binary(path: str, compressed: bool) -> BinaryIO:
+    return gzip.open(path, "rb") if compressed else open(path, "rb")
+
+
+def _read_capped(path: str, compressed: bool, limit: int) -> bytes:
+    with _open_binary(path, compressed) as handle:
+        return handle.read(limit)
+
+
+class CorpusReader:
+    """Reads the given inputs in order and hands out what they hold, batch by batch.
+
+    `known` maps a source_uri to the (content_hash, status) the manifest recorded: an input whose content is the
+    same is not parsed again. `fields` are the user's `--field` choices (records.FIELD_CANDIDATES names)."""
+
+    def __init__(
+        self,
+        inputs: list[InputFile],
+        known: Mapping[str, tuple[str, str]],
+        max_article_bytes: int,
+        fields: Mapping[str, str] | None = None,
+    ):
+        self.inputs = list(inputs)
+        self.inputs_done = 0
+        self._known = dict(known)
+        self._max_bytes = max_article_bytes
+        self._fields = dict(fields or {})
+        self._items = self._read_all()
+        self._held: Any = None
+
+    def next_batch(self, size: int) -> ReadItems:
+        """About `size` documents and row rejections, plus the manifest rows of the inputs finished with them."""
+        batch = ReadItems()
+        taken = 0
+        while (item := self._next()) is not None:
+            if isinstance(item, InputDone):
+                batch.finished.append(item)
+                self.inputs_done += 1
+                continue
+            if taken >= size:
+                self._held = item
+                break
+            taken += 1
+            if isinstance(item, Rejection):
+                batch.rejections.append(item)
+            else:
+                batch.documents.append(item)
+        return batch
+
+    def _next(self) -> Any:
+        if self._held is not None:
+            item, self._held = self._held, None
+            return item
+        return next(self._items, None)
+
+    def _read_all(self) -> Iterator[records.Document | Rejection | InputDone]:
+        for item in self.inputs:
+            yield from self._read_input(item)
+
+    def _read_input(self, item: InputFile) -> Iterator[records.Document | Rejection | InputDone]:
+        uri = item.source_uri
+        kind, compressed = input_kind(uri)
+        try:
+            fingerprint = _fingerprint(uri, compressed)
+        except OSError as error:
+            # No manifest row: an unreadable file (permissions, vanished) is tried again next run.
+            yield Rejection(uri, "unreadable", f"{type(error).__name__}: {error}", None)
+            return
+        digest = fingerprint.content_hash
+
+        def done(status: str, unchanged: bool = False) -> InputDone:
+            return InputDone(uri, item.size_bytes, item.modified_at_ns, digest, status, unchanged)
+
+        previous = self._known.get(uri)
+        if previous is not None and previous[0] == digest:
+            # Touched but not changed: remember the new modification time, do no work.
+            yield done(previous[1], unchanged=True)
+            return
+        if fingerprint.problem is not None:
+            yield Rejection(uri, fingerprint.problem.reason, fingerprint.problem.detail, digest)
+            yield done("rejected")
+            return
+        rows = 0
+        try:
+            for produced in self._parse(uri, kind or "text", compressed, fingerprint):
+                rows += 1
+                yield produced
+        except _FileRejected as rejected:
+            yield Rejection(uri, rejected.reason, rejected.detail, digest)
+            yield done("rejected")
+            return
+        except (OSError, EOFError, zlib.error, csv.Error, pyarrow.ArrowException, ValueError) as error:
+            # The file changed or broke between the fingerprint and the parse, or holds something no rule above
+            # foresaw (ValueError covers decoding and number parsing): the file is quarantined, the run goes on.
+            after = f" after {rows} rows" if rows else ""
+            yield Rejection(uri, "unreadable", f"{type(error).__name__}: {error}{after}", digest)
+            yield done("rejected")
+            return
+        yield done("loaded")
+
+    def _parse(self, uri: str, kind: str, compressed: bool, fingerprint: _Fingerprint) -> Iterator[records.Document | Rejection]:
+        digest = fingerprint.content_hash
+        if kind == "text":
+            yield self._whole(uri, compressed, fingerprint, self._max_bytes, records.text_document)
+        elif kind == "html":
+            yield self._whole(uri, compressed, fingerprint, HTML_MARKUP_FACTOR * self._max_bytes, self._html)
+        elif kind == "parquet":
+            yield from self._parquet_rows(uri, compressed, digest)
+        else:
+            yield from self._text_rows(uri, kind, compressed, fingerprint)
+
+    def _whole(
+        self, uri: str, compressed: bool, fingerprint: _Fingerprint, limit: int, to_document: Callable[[Decoded, str, str], Any]
+    ) -> records.Document:
+        """One file, one article (.txt, .html)."""
+        if fingerprint.data_bytes > limit:
+            raise _FileRejected("too_large", f"{fingerprint.data_bytes} bytes, limit {limit}")
+        decoded = decode_bytes(_read_capped(uri, compressed, limit + 1), limit)
+        if isinstance(decoded, Rejected):
+            raise _FileRejected(decoded.reason, decoded.detail)
+        document = to_document(decoded, uri, fingerprint.content_hash)
+        if isinstance(document, Rejected):
+            raise _FileRejected(document.reason, document.detail)
+        return document
+
+    def _html(self, decoded: Decoded, uri: str, digest: str) -> records.Document | Rejected:
+        return records.html_document(decoded, self._max_bytes, uri, digest)
+
+    def _text_rows(self, uri: str, kind: str, compressed: bool, fingerprint: _Fingerprint) -> Iterator[records.Document | Rejection]:
+        """Rows of a CSV/TSV or JSON (lines) file, decoded as a stream in the encoding of its first block."""
+        sample = _read_capped(uri, compressed, ENCODING_SAMPLE_BYTES)
+        if not sample.strip():
+            raise _FileRejected("empty_input", f"{fingerprint.data_bytes} bytes of whitespace" if fingerprint.data_bytes else "0 bytes")
+        encoding = choose_encoding(sample, complete=len(sample) < ENCODING_SAMPLE_BYTES)
+        if isinstance(encoding, Rejected):
+            raise _FileRejected(encoding.reason, encoding.detail)
+        if encoding.codec == "utf-8":
+            # Decoded with surrogateescape, nothing is replaced: a row with foreign bytes is decoded on its own.
+            encoding = Encoding("utf-8", "utf-8")
+        if kind == "json":
+            produced = self._json_rows(uri, compressed, fingerprint.content_hash, encoding)
+        else:
+            # Only "\n" ends a JSON line: a lone "\r" inside one is a (badly escaped) part of a string.
+            newline = "" if kind in CSV_DELIMITERS else "\n"
+            stream = io.TextIOWrapper(_open_binary(uri, compressed), encoding=encoding.codec, errors="surrogateescape", newline=newline)
+            produced = self._csv_rows(uri, kind, stream, fingerprint.content_hash, encoding) if kind in CSV_DELIMITERS else self._jsonl_rows(uri, stream, fingerprint.content_hash, encoding)
+        found = 0
+        for item in produced:
+            found += 1
+            yield item
+        if not found:
+            raise _FileRejected("empty_input", "no rows")
+
+    def _row(self, value: Any, row_uri: str, uri: str, digest: str, encoding: Encoding, fields: dict | None = None) -> records.Document | Rejection:
+        if not isinstance(value, dict):
+            return Rejection(row_uri, "malformed_row", f"a row must be an object, found {records.json_type(value)}", digest)
+        fields = fields or records.resolve_fields(list(value), self._fields)
+        document = records.row_document(value, fields, encoding, self._max_bytes, row_uri, uri, digest)
+        if isinstance(document, Rejected):
+            return Rejection(row_uri, document.reason, document.detail, digest)
+        return document
+
+    def _jsonl_rows(self, uri: str, stream: io.TextIOWrapper, digest: str, encoding: Encoding) -> Iterator[records.Document | Rejection]:
+        """`#row=N` is the 0-based line number; blank lines count but hold nothing."""
+        with stream:
+            for index, line in enumerate(_lines(stream, JSON_LINE_FACTOR * self._max_bytes)):
+                row_uri = f"{uri}#row={index}"
+                if line is None:
+                    yield Rejection(row_uri, "too_large", f"a line over {JSON_LINE_FACTOR * self._max_bytes} characters", digest)
+                    continue
+                if not line.strip():
+                    continue
+                try:
+                    value = _parse_json(line)
+                except (json.JSONDecodeError, RecursionError) as error:
+                    yield Rejection(row_uri, "malformed_row", f"invalid JSON: {error}", digest)
+                    continue
+                yield self._row(value, row_uri, uri, digest, encoding)
+
+    def _json_rows(self, uri: str, compressed: bool, digest: str, encoding: Encoding) -> Iterator[records.Document | Rejection]:
+        """A JSON document: a list of rows, an object wrapping one (records.ROW_LIST_KEYS), or one article."""
+        with _open_binary(uri, compressed) as handle:
+            text = handle.read().decode(encoding.codec, errors="surrogateescape")
+        try:
+            value = _parse_json(text)
+        except json.JSONDecodeError as error:
+            if error.msg == "Extra data":  # JSON lines saved as .json
+                yield from self._jsonl_rows(uri, io.StringIO(text, newline="\n"), digest, encoding)
+                return
+            raise _FileRejected("malformed_json", f"invalid JSON: {error}") from error
+        except RecursionError as error:
+            raise _FileRejected("malformed_json", "nested too deeply") from error
+        if isinstance(value, dict):
+            wrapped = [value[key] for key in records.ROW_LIST_KEYS if isinstance(value.get(key), list)]
+            value = wrapped[0] if wrapped else [value]
+        if not isinstance(value, list):
+            raise _FileRejected("malformed_json", f"expected an object or a list of objects, found {records.json_type(value)}")
+        for index, row in enumerate(value):
+            yield self._row(row, f"{uri}#row={index}", uri, digest, encoding)
+
+    def _csv_rows(self, uri: str, kind: str, stream: io.TextIOWrapper, digest: str, encoding: Encoding) -> Iterator[records.Document | Rejection]:
+        """`#row=N` is the 0-based data row: the header and blank lines are not counted."""
+        with stream:
+            reader = csv.reader(stream, delimiter=CSV_DELIMITERS[kind])
+            try:
+                header = next(reader, None)
+            except csv.Error as error:
+                raise _FileRejected("malformed_row", f"unreadable header: {error}") from error
+            if not header or not any(name.strip() for name in header):
+                raise _FileRejected("empty_input", "no header row")
+            columns = [name.strip() for name in header]
+            missing = records.missing_text_field(columns, self._fields)
+            if missing is not None:
+                raise _FileRejected(missing.reason, missing.detail)
+            fields = records.resolve_fields(columns, self._fields)
+            index = 0
+            while True:
+                row_uri = f"{uri}#row={index}"
+                try:
+                    record = next(reader)
+                except StopIteration:
+                    break
+                except csv.Error as error:
+                    yield Rejection(row_uri, "malformed_row", f"CSV: {error}", digest)
+                    index += 1
+                    continue
+                if not any(value.strip() for value in record):
+                    continue
+                index += 1
+                if len(record) != len(columns):
+                    yield Rejection(row_uri, "malformed_row", f"{len(record)} fields where the header has {len(columns)}", digest)
+                    continue
+                yield self._row(dict(zip(columns, record)), row_uri, uri, digest, encoding, fields)
+
+    def _parquet_rows(self, uri: str, compressed: bool, digest: str) -> Iterator[records.Document | Rejection]:
+        """`#row=N` is the 0-based row of the file. Parquet strings are UTF-8 by definition."""
+        with _open_binary(uri, compressed) as handle:
+            try:
+                parquet = pq.ParquetFile(handle)
+            except pyarrow.ArrowException as error:
+                raise _FileRejected("malformed_parquet", f"{type(error).__name__}: {error}") from error
+            columns = parquet.schema_arrow.names
+            missing = records.missing_text_field(columns, self._fields)
+            if missing is not None:
+                raise _FileRejected(missing.reason, missing.detail)
+            fields = records.resolve_fields(columns, self._fields)
+            wanted = sorted({name.split(".")[0] if name not in columns else name for name in fields.values() if name})
+            if parquet.metadata.num_rows == 0:
+                raise _FileRejected("empty_input", "no rows")
+            index = 0
+            for batch in parquet.iter_batches(batch_size=PARQUET_BATCH_ROWS, columns=[name for name in wanted if name in columns]):
+                for row in batch.to_pylist():
+                    yield self._row(row, f"{uri}#row={index}", uri, digest, Encoding("utf-8", "utf-8"), fields)
+                    index += 1
+
+
+def _parse_json(text: str) -> Any:
+    """JSON with raw control characters allowed. Surrogates in the text are bytes the stream could not decode (the
+    row is decoded again later); without any, surrogates in the values come from escapes ("\\ud800") and can only
+    be U+FFFD."""
+    value = json.loads(text, strict=False)
+    return value if has_surrogates(text) else _replace_escaped_surrogates(value)
+
+
+def _replace_escaped_surrogates(value: Any) -> Any:
+    if isinstance(value, str):
+        return replace_surrogates(value) if has_surrogates(value) else value
+    if isinstance(value, dict):
+        return {_replace_escaped_surrogates(key): _replace_escaped_surrogates(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_replace_escaped_surrogates(item) for item in value]
+    return value
+
+
+def _lines(stream: io.TextIOBase, limit: int) -> Iterator[str | None]:
+    """The stream's lines; None for a line longer than `limit` characters, which is skipped without being kept."""
+    while line := stream.readline(limit):
+        if len(line) < limit or line.endswith("\n"):
+            yield line
+            continue
+        while (rest := stream.readline(limit)) and not rest.endswith("\n"):
+            pass
+        yield None

@@ -2,6 +2,7 @@
 check -> publish. Tasks are thin wrappers; the logic lives in `transforms/` and `sql/`."""
 
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import polars as pl
@@ -13,12 +14,12 @@ from prefect.runtime import flow_run
 from flows import corpus, progress, warehouse
 from flows.models import ner_pipelines
 from flows.settings import DEFAULT_BATCH_SIZE, DEFAULT_SOURCES, DEFAULT_WAREHOUSE, PIPELINE_VERSION
+from transforms import records
 from transforms.articles import PreparedArticles, prepare_articles
-from transforms.decoding import DEFAULT_MAX_ARTICLE_BYTES, Decoded, decode_bytes
+from transforms.decoding import DEFAULT_MAX_ARTICLE_BYTES
 from transforms.entities import canonicalize_mentions, find_mentions, ner_methods
 from transforms.language import detect_language
 
-DOC_SCHEMA = {"source_uri": pl.String, "text": pl.String, "source_encoding": pl.String}
 REJECTED_SCHEMA = {"source_uri": pl.String, "reason": pl.String, "detail": pl.String, "content_hash": pl.String}
 INPUT_FILE_SCHEMA = {
     "source_uri": pl.String,
@@ -34,10 +35,11 @@ TASK_OPTIONS = {"cache_policy": NO_CACHE, "persist_result": False}
 
 @dataclass(frozen=True)
 class ReadBatch:
-    docs: pl.DataFrame  # source_uri, text, source_encoding
-    rejected: pl.DataFrame  # source_uri, reason, detail, content_hash
-    input_files: pl.DataFrame  # the manifest rows to record for this batch
+    docs: pl.DataFrame  # records.DOC_SCHEMA and published_at: one row per article read, in reading order
+    rejected: pl.DataFrame  # source_uri (a file, or file#row=N), reason, detail, content_hash
+    input_files: pl.DataFrame  # manifest rows of the inputs finished in this batch
     unchanged: int  # inputs whose content was already loaded under the same path
+    inputs_read: int  # inputs finished in this batch that were read (new or changed)
 
 
 @task(**TASK_OPTIONS)
@@ -56,35 +58,43 @@ def skip_unchanged_inputs(warehouse_path: str, inputs: list[corpus.InputFile]) -
 
 
 @task(**TASK_OPTIONS)
-def read_and_decode(warehouse_path: str, inputs: list[corpus.InputFile], max_article_bytes: int) -> ReadBatch:
+def open_corpus(
+    warehouse_path: str, inputs: list[corpus.InputFile], max_article_bytes: int, fields: dict[str, str] | None
+) -> corpus.CorpusReader:
+    """A reader over the inputs to read, knowing which content the manifest already holds."""
     known = warehouse.known_inputs(warehouse_path, [item.source_uri for item in inputs])
-    known_hashes = dict(known.select("source_uri", "content_hash").iter_rows())
-    docs, rejected, manifest, unchanged = [], [], [], 0
-    for item in inputs:
-        try:
-            data = corpus.read_bytes(item.source_uri)
-        except OSError as error:
-            rejected.append((item.source_uri, "unreadable", str(error), None))
-            continue
-        digest = corpus.content_hash(data)
-        if known_hashes.get(item.source_uri) == digest:
-            # Touched but not changed: remember the new modification time, do no work.
-            unchanged += 1
-            manifest.append((item.source_uri, item.size_bytes, item.modified_at_ns, digest, "loaded"))
-            continue
-        decoded = decode_bytes(data, max_article_bytes)
-        if isinstance(decoded, Decoded):
-            docs.append((item.source_uri, decoded.text, decoded.encoding))
-            manifest.append((item.source_uri, item.size_bytes, item.modified_at_ns, digest, "loaded"))
-        else:
-            rejected.append((item.source_uri, decoded.reason, decoded.detail, digest))
-            manifest.append((item.source_uri, item.size_bytes, item.modified_at_ns, digest, "rejected"))
+    versions = {uri: (digest, status) for uri, digest, status in known.select("source_uri", "content_hash", "status").iter_rows()}
+    return corpus.CorpusReader(inputs, versions, max_article_bytes, fields)
+
+
+@task(**TASK_OPTIONS)
+def read_batch(reader: corpus.CorpusReader, batch_size: int) -> ReadBatch | None:
+    """The next ~batch_size articles and rejected rows, with the manifest rows of the inputs they finish; None at the end."""
+    items = reader.next_batch(batch_size)
+    if not items:
+        return None
+    finished = items.finished
     return ReadBatch(
-        docs=pl.DataFrame(docs, schema=DOC_SCHEMA, orient="row"),
-        rejected=pl.DataFrame(rejected, schema=REJECTED_SCHEMA, orient="row"),
-        input_files=pl.DataFrame(manifest, schema=INPUT_FILE_SCHEMA, orient="row"),
-        unchanged=unchanged,
+        docs=records.documents_frame(items.documents),
+        rejected=pl.DataFrame(
+            [(item.source_uri, item.reason, item.detail, item.content_hash) for item in items.rejections],
+            schema=REJECTED_SCHEMA,
+            orient="row",
+        ),
+        input_files=pl.DataFrame(
+            [(item.source_uri, item.size_bytes, item.modified_at_ns, item.content_hash, item.status) for item in finished],
+            schema=INPUT_FILE_SCHEMA,
+            orient="row",
+        ),
+        unchanged=sum(item.unchanged for item in finished),
+        inputs_read=sum(not item.unchanged for item in finished),
     )
+
+
+def read_batches(reader: corpus.CorpusReader, batch_size: int) -> Iterator[ReadBatch]:
+    """Batches of about `batch_size` articles: a big structured file spans several, small files share one."""
+    while (read := read_batch(reader, batch_size)) is not None:
+        yield read
 
 
 @task(**TASK_OPTIONS)
@@ -118,6 +128,11 @@ def load(warehouse_path: str, run_id: str, batch: warehouse.LoadBatch) -> int:
 
 
 @task(**TASK_OPTIONS)
+def count_replaced_articles(warehouse_path: str, run_id: str) -> int:
+    return warehouse.replaced_article_count(warehouse_path, run_id)
+
+
+@task(**TASK_OPTIONS)
 def rebuild_entities(warehouse_path: str) -> None:
     warehouse.refresh_entities(warehouse_path)
 
@@ -145,28 +160,29 @@ def publish_summary(warehouse_path: str, run_id: str, counts: Counter, checks: d
     return {"run_id": run_id, "status": status, "warehouse": warehouse_path, "counts": dict(counts), "failed_checks": failed_checks}
 
 
-def chunks(items: list, size: int) -> list[list]:
-    return [items[start : start + size] for start in range(0, len(items), size)]
-
-
 @flow(name="news-etl", log_prints=False)
 def news_etl(
     sources: list[str] | None = None,
     warehouse_path: str = DEFAULT_WAREHOUSE,
     batch_size: int = DEFAULT_BATCH_SIZE,
     max_article_bytes: int = DEFAULT_MAX_ARTICLE_BYTES,
+    fields: dict[str, str] | None = None,
 ) -> dict:
-    """Load raw news articles from files, folders or globs into the DuckDB warehouse."""
+    """Load raw news articles from files, folders or globs into the DuckDB warehouse.
+
+    `fields` names the input field that fills a column of a structured input (`{"text": "body"}`); see
+    transforms.records.FIELD_CANDIDATES for the defaults."""
     source_list = list(sources or DEFAULT_SOURCES)
     run_id = str(flow_run.id)
-    warehouse.start_run(warehouse_path, run_id, source_list, PIPELINE_VERSION)
+    run_lock = warehouse.acquire_run_lock(warehouse_path, run_id)
     counts = Counter({name: 0 for name in RUN_COUNTS})
     try:
+        warehouse.start_run(warehouse_path, run_id, source_list, PIPELINE_VERSION)
         inputs = discover_inputs(source_list)
         pending = skip_unchanged_inputs(warehouse_path, inputs)
         counts.update(inputs_discovered=len(inputs), inputs_unchanged=len(inputs) - len(pending))
-        for done, batch_inputs in enumerate(chunks(pending, batch_size)):
-            read = read_and_decode(warehouse_path, batch_inputs, max_article_bytes)
+        reader = open_corpus(warehouse_path, pending, max_article_bytes, fields)
+        for read in read_batches(reader, batch_size):
             prepared = clean(read.docs)
             new_articles = drop_known_articles(warehouse_path, prepared.articles)
             with_language = detect_languages(new_articles)
@@ -181,11 +197,12 @@ def news_etl(
                     entity_mentions=mentions,
                     rejected_inputs=read.rejected,
                     input_files=read.input_files,
+                    article_sources=records.article_sources(read.docs, prepared.sources),
                 ),
             )
             counts.update(
                 inputs_unchanged=read.unchanged,
-                inputs_read=len(batch_inputs) - read.unchanged,
+                inputs_read=read.inputs_read,
                 inputs_rejected=read.rejected.height,
                 articles_read=read.docs.height,
                 articles_duplicate=read.docs.height - new_articles.height,
@@ -195,13 +212,16 @@ def news_etl(
                 lines_removed=prepared.removed_lines.join(new_articles.select("article_id"), on="article_id", how="semi").height,
                 mentions_loaded=mentions.height,
             )
-            progress.report(min((done + 1) * batch_size, len(pending)), len(pending))
+            progress.report(reader.inputs_done, len(pending))
+        counts.update(articles_replaced=count_replaced_articles(warehouse_path, run_id))
         rebuild_entities(warehouse_path)
         checks = run_data_checks(warehouse_path)
         return publish_summary(warehouse_path, run_id, counts, checks)
     except Exception as error:
         warehouse.finish_run(warehouse_path, run_id, "failed", counts, error=f"{type(error).__name__}: {error}")
         raise
+    finally:
+        run_lock.release()
 
 
 # Stage counts recorded on every `runs` row, in the order a reader follows the flow.
@@ -215,6 +235,7 @@ RUN_COUNTS = (
     "articles_language_detected",
     "articles_ner",
     "articles_loaded",
+    "articles_replaced",
     "lines_removed",
     "mentions_loaded",
 )

@@ -1,5 +1,7 @@
 """The one module that opens the DuckDB warehouse: migrations, batch loads, checks and read-only queries."""
 
+import fcntl
+import os
 import re
 import time
 from collections.abc import Iterator, Mapping
@@ -20,9 +22,15 @@ CHECKS_DIR = SQL_DIR / "checks"
 QUERIES_DIR = SQL_DIR / "queries"
 
 # DuckDB lets one process write a file at a time. Another run holding it is usually between two short
-# transactions, so a writer waits this long for the lock before giving up with a clear message.
-LOCK_WAIT_SECONDS = 120.0
+# transactions, so a writer waits this long for the lock before giving up with a clear message. The same wait
+# applies to the run lock: a second run on the same warehouse waits this long for the first to finish.
+LOCK_WAIT_SECONDS = float(os.environ.get("NEWS_ETL_LOCK_WAIT_SECONDS", "120"))
 LOCK_RETRY_SECONDS = 0.5
+
+# One run at a time per warehouse. A flow opens the DuckDB file per task, so two runs would interleave between
+# tasks and each do the other's work again; the run lock, a file beside the warehouse held with flock(2), makes
+# the second wait. The kernel releases it when its process dies, so a killed run never leaves it behind.
+RUN_LOCK_SUFFIX = ".run.lock"
 
 _PARAMETER = re.compile(r"\$([a-z_][a-z0-9_]*)")
 
@@ -44,7 +52,47 @@ class LoadBatch:
     related_headlines: pl.DataFrame
     entity_mentions: pl.DataFrame
     rejected_inputs: pl.DataFrame
-    input_files: pl.DataFrame
+    input_files: pl.DataFrame  # inputs finished in this batch: the manifest lands with their last articles
+    article_sources: pl.DataFrame  # every document read: article_id, source_uri, input_uri, input_hash
+
+
+class RunLock:
+    """The warehouse's run lock, held until `release()` or the end of the process."""
+
+    def __init__(self, handle):
+        self._handle = handle
+
+    def release(self) -> None:
+        if not self._handle.closed:
+            fcntl.flock(self._handle, fcntl.LOCK_UN)
+            self._handle.close()
+
+
+def acquire_run_lock(path: str | Path, run_id: str = "") -> RunLock:
+    """Wait up to LOCK_WAIT_SECONDS for no other run to be loading this warehouse, then hold it."""
+    lock_path = Path(f"{path}{RUN_LOCK_SUFFIX}")
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    handle = open(lock_path, "a+", encoding="utf-8")
+    deadline = time.monotonic() + LOCK_WAIT_SECONDS
+    while True:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            break
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                handle.seek(0)
+                holder = handle.read().strip() or "another process"
+                handle.close()
+                raise WarehouseLocked(
+                    f"warehouse {path} is being loaded by another run ({holder}); waited {LOCK_WAIT_SECONDS:.0f} s. "
+                    "Run again when it has finished (NEWS_ETL_LOCK_WAIT_SECONDS sets the wait)."
+                ) from None
+            time.sleep(LOCK_RETRY_SECONDS)
+    handle.seek(0)
+    handle.truncate()
+    handle.write(f"pid {os.getpid()}, run {run_id or '?'}, since {time.strftime('%Y-%m-%d %H:%M:%S %z')}\n")
+    handle.flush()
+    return RunLock(handle)
 
 
 def _execute(con: duckdb.DuckDBPyConnection, sql: str, params: Mapping[str, Any] | None = None) -> duckdb.DuckDBPyConnection:
@@ -113,7 +161,12 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
 
 
 def start_run(path: str, run_id: str, sources: list[str], pipeline_version: str) -> None:
+    """Record a new run. Called under the run lock, so a run still marked 'running' died before finishing (killed,
+    out of memory, power cut): it is marked 'interrupted'; what its finished batches loaded stays loaded."""
     with connect(path) as con:
+        con.execute(
+            "update runs set status = 'interrupted', error = 'stopped before finishing; the next run resumed its work' where status = 'running'"
+        )
         con.execute(
             "insert into runs (run_id, started_at, status, pipeline_version, sources) values (?, now(), 'running', ?, ?)",
             [run_id, pipeline_version, sources],
@@ -131,12 +184,12 @@ def finish_run(path: str, run_id: str, status: str, counts: Mapping[str, int], e
 
 
 def known_inputs(path: str, source_uris: list[str]) -> pl.DataFrame:
-    """The manifest rows (source_uri, size_bytes, modified_at_ns, content_hash) of these inputs."""
+    """The manifest rows (source_uri, size_bytes, modified_at_ns, content_hash, status) of these inputs."""
     with connect(path) as con:
         requested = pl.DataFrame({"source_uri": source_uris}, schema={"source_uri": pl.String})
         con.register("requested_inputs", requested)
         return con.execute(
-            "select source_uri, size_bytes, modified_at_ns, content_hash from input_files semi join requested_inputs using (source_uri)"
+            "select source_uri, size_bytes, modified_at_ns, content_hash, status from input_files semi join requested_inputs using (source_uri)"
         ).pl()
 
 
@@ -163,6 +216,11 @@ def load_batch(path: str, run_id: str, pipeline_version: str, batch: LoadBatch) 
             con.rollback()
             raise
     return new_articles
+
+
+def replaced_article_count(path: str, run_id: str) -> int:
+    with connect(path) as con:
+        return con.execute("select count(*) from replaced_articles where run_id = ?", [run_id]).fetchone()[0]
 
 
 def refresh_entities(path: str) -> None:

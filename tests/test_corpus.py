@@ -7,7 +7,7 @@ from flows.corpus import SourceNotFound, discover_inputs
 
 @pytest.fixture
 def corpus(tmp_path) -> Path:
-    for relative in ("a.txt", "sub/b.txt", "sub/deeper/c.TXT", "README.md", ".hidden.txt", "sub/notes.csv"):
+    for relative in ("a.txt", "sub/b.txt", "sub/deeper/c.TXT", "README.md", ".hidden.txt", "sub/notes.xml", "sub/page.pdf"):
         path = tmp_path / relative
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text("text", encoding="utf-8")
@@ -44,3 +44,230 @@ def test_inputs_carry_size_and_modification_time(corpus):
     item = discover_inputs([str(corpus / "a.txt")])[0]
     stat = (corpus / "a.txt").stat()
     assert (item.size_bytes, item.modified_at_ns) == (4, stat.st_mtime_ns)
+
+
+# --- input kinds, streaming reads and quarantine -------------------------------------------------------------------
+
+import gzip  # noqa: E402
+import json  # noqa: E402
+import os  # noqa: E402
+
+import pyarrow as pa  # noqa: E402
+import pyarrow.parquet as pq  # noqa: E402
+
+from flows.corpus import CorpusReader, InputDone, Rejection, input_kind  # noqa: E402
+from tests.conftest import SHARED_DIR  # noqa: E402
+from transforms.decoding import ENCODING_SAMPLE_BYTES  # noqa: E402
+
+MASAKHANEWS_DIR = SHARED_DIR / "datasets" / "masakhanews_16lang"
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("a.txt", ("text", False)), ("a.HTM", ("html", False)), ("a.html.gz", ("html", True)), ("a.json", ("json", False)),
+        ("a.jsonl.gz", ("jsonl", True)), ("a.ndjson", ("jsonl", False)), ("a.CSV", ("csv", False)), ("a.tsv.gz", ("tsv", True)),
+        ("a.parquet", ("parquet", False)), ("a.md", (None, False)), ("a.gz", (None, True)),
+    ],
+)  # fmt: skip
+def test_input_kind(name, expected):
+    assert input_kind(f"/corpus/{name}") == expected
+
+
+def test_folder_discovers_every_input_kind(tmp_path):
+    for name in ("a.txt", "b.html", "c.htm.gz", "d.json", "e.jsonl", "f.ndjson.gz", "g.csv", "h.tsv", "i.parquet", "j.md", "k.gz", "sub/l.jsonl"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_bytes(b"x")
+    expected = ["a.txt", "b.html", "c.htm.gz", "d.json", "e.jsonl", "f.ndjson.gz", "g.csv", "h.tsv", "i.parquet", "sub/l.jsonl"]
+    assert names(discover_inputs([str(tmp_path)]), tmp_path) == expected
+
+
+def read_all(paths: list[Path], batch_size: int = 1000, known: dict | None = None, max_bytes: int = 5_000_000, fields=None):
+    reader = CorpusReader(discover_inputs([str(path) for path in paths]), known or {}, max_bytes, fields)
+    batches = []
+    while batch := reader.next_batch(batch_size):
+        batches.append(batch)
+    return batches
+
+
+def flat(batches) -> tuple[list, list, list]:
+    documents = [item for batch in batches for item in batch.documents]
+    rejections = [item for batch in batches for item in batch.rejections]
+    finished = [item for batch in batches for item in batch.finished]
+    return documents, rejections, finished
+
+
+def short(uri: str) -> str:
+    return uri.rsplit("/", 1)[-1]
+
+
+def test_a_big_file_spans_batches_and_is_finished_with_its_last_row(tmp_path):
+    path = tmp_path / "big.jsonl"
+    path.write_text("".join(json.dumps({"text": f"Article number {n}."}) + "\n" for n in range(25)), encoding="utf-8")
+    (tmp_path / "small.txt").write_text("A small article.", encoding="utf-8")
+    batches = read_all([tmp_path], batch_size=10)
+    assert [len(batch.documents) for batch in batches] == [10, 10, 6]
+    # The manifest row of big.jsonl comes with its last rows, not before: a crash cannot mark it read too early.
+    assert [[short(item.source_uri) for item in batch.finished] for batch in batches] == [[], [], ["big.jsonl", "small.txt"]]
+    documents = flat(batches)[0]
+    assert [short(doc.source_uri) for doc in documents[:2]] == ["big.jsonl#row=0", "big.jsonl#row=1"]
+    assert documents[24].text == "Article number 24."
+
+
+def test_each_structured_format_with_defaults(tmp_path):
+    (tmp_path / "a.csv").write_text('title,text,url\nOne,"First, with a comma",http://x/1\n\n"Two","Second\non two lines",http://x/2\n', encoding="utf-8")
+    with gzip.open(tmp_path / "b.tsv.gz", "wt", encoding="utf-8") as handle:
+        handle.write("category\theadline\ttext\turl\npolitics\tH\t\"Quoted, tabbed text\"\thttp://y\n")
+    (tmp_path / "c.json").write_text(json.dumps({"status": "ok", "articles": [{"title": "N", "content": "From NewsAPI", "source": {"name": "BBC"}}]}), encoding="utf-8")
+    (tmp_path / "d.json").write_text(json.dumps({"body": "One object, one article"}) + "\n" + json.dumps({"body": "and a second line"}) + "\n", encoding="utf-8")
+    pq.write_table(pa.table({"headline": ["P"], "article": ["From Parquet"], "published": ["2024-01-02"]}), tmp_path / "e.parquet")
+    (tmp_path / "f.json").write_text(json.dumps([{"text": "Array row zero"}, {"text": "Array row one"}]), encoding="utf-8")
+    documents, rejections, finished = flat(read_all([tmp_path]))
+    assert rejections == []
+    assert [(short(doc.source_uri), doc.text, doc.title) for doc in documents] == [
+        ("a.csv#row=0", "First, with a comma", "One"),
+        ("a.csv#row=1", "Second\non two lines", "Two"),
+        ("b.tsv.gz#row=0", "Quoted, tabbed text", "H"),
+        ("c.json#row=0", "From NewsAPI", "N"),
+        ("d.json#row=0", "One object, one article", None),
+        ("d.json#row=1", "and a second line", None),
+        ("e.parquet#row=0", "From Parquet", "P"),
+        ("f.json#row=0", "Array row zero", None),
+        ("f.json#row=1", "Array row one", None),
+    ]
+    assert documents[3].outlet == "BBC" and documents[6].published_text == "2024-01-02"
+    assert [(short(item.source_uri), item.status) for item in finished] == [
+        ("a.csv", "loaded"), ("b.tsv.gz", "loaded"), ("c.json", "loaded"), ("d.json", "loaded"), ("e.parquet", "loaded"), ("f.json", "loaded"),
+    ]  # fmt: skip
+
+
+def test_field_options_choose_the_columns(tmp_path):
+    (tmp_path / "a.csv").write_text("text,story,kicker\nnot this,The story itself,The kicker\n", encoding="utf-8")
+    documents = flat(read_all([tmp_path], fields={"text": "story", "title": "kicker"}))[0]
+    assert [(doc.text, doc.title) for doc in documents] == [("The story itself", "The kicker")]
+
+
+def test_bad_files_and_rows_are_rejections_with_reasons(tmp_path):
+    good = gzip.compress(b"A complete article that was gzipped. " * 40)
+    (tmp_path / "cut.txt.gz").write_bytes(good[: len(good) - 12])
+    (tmp_path / "not_gzip.jsonl.gz").write_bytes(b'{"text": "plain"}\n')
+    (tmp_path / "empty.csv").write_bytes(b"")
+    (tmp_path / "header_only.csv").write_text("title,text\n", encoding="utf-8")
+    (tmp_path / "no_text.csv").write_text("id,score\n1,2\n", encoding="utf-8")
+    (tmp_path / "image.jsonl").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
+    (tmp_path / "broken.json").write_text('{"text": "unterminated', encoding="utf-8")
+    (tmp_path / "scalar.json").write_text("42", encoding="utf-8")
+    (tmp_path / "rows.jsonl").write_text('{"text": "good row"}\n{"text": \n[1, 2]\n{"text": {"nested": 1}}\n', encoding="utf-8")
+    (tmp_path / "x.parquet").write_bytes(b"PAR1 but not really a parquet file")
+    documents, rejections, finished = flat(read_all([tmp_path]))
+    assert [short(doc.source_uri) for doc in documents] == ["rows.jsonl#row=0"]
+    assert [(short(item.source_uri), item.reason) for item in rejections] == [
+        ("broken.json", "malformed_json"),
+        ("cut.txt.gz", "truncated_gzip"),
+        ("empty.csv", "empty_input"),
+        ("header_only.csv", "empty_input"),
+        ("image.jsonl", "binary_content"),
+        ("no_text.csv", "no_text_field"),
+        ("not_gzip.jsonl.gz", "corrupt_gzip"),
+        ("rows.jsonl#row=1", "malformed_row"),
+        ("rows.jsonl#row=2", "malformed_row"),
+        ("rows.jsonl#row=3", "text_not_text"),
+        ("scalar.json", "malformed_json"),
+        ("x.parquet", "malformed_parquet"),
+    ]
+    statuses = {short(item.source_uri): item.status for item in finished}
+    assert statuses.pop("rows.jsonl") == "loaded"
+    assert set(statuses.values()) == {"rejected"}
+    assert all(item.content_hash for item in rejections)
+
+
+def test_a_csv_row_with_the_wrong_number_of_fields_is_rejected_and_counting_goes_on(tmp_path):
+    (tmp_path / "a.csv").write_text("title,text\nA,first\nB,second,extra\nC,third\n", encoding="utf-8")
+    documents, rejections, _ = flat(read_all([tmp_path]))
+    assert [(short(doc.source_uri), doc.text) for doc in documents] == [("a.csv#row=0", "first"), ("a.csv#row=2", "third")]
+    assert [(short(item.source_uri), item.reason, item.detail) for item in rejections] == [("a.csv#row=1", "malformed_row", "3 fields where the header has 2")]
+
+
+def test_too_large_articles(tmp_path):
+    (tmp_path / "big.txt").write_text("word " * 100, encoding="utf-8")
+    with gzip.open(tmp_path / "bomb.txt.gz", "wb") as handle:
+        handle.write(b"a" * 10_000)
+    (tmp_path / "rows.jsonl").write_text(json.dumps({"text": "short"}) + "\n" + json.dumps({"text": "long " * 40}) + "\n" + json.dumps({"text": "x" * 2000}) + "\n", encoding="utf-8")
+    documents, rejections, _ = flat(read_all([tmp_path], max_bytes=100))
+    assert [short(doc.source_uri) for doc in documents] == ["rows.jsonl#row=0"]
+    assert [(short(item.source_uri), item.reason, item.detail) for item in rejections] == [
+        ("big.txt", "too_large", "500 bytes, limit 100"),
+        ("bomb.txt.gz", "too_large", "10000 bytes, limit 100"),
+        ("rows.jsonl#row=1", "too_large", "200 bytes of text, limit 100"),
+        ("rows.jsonl#row=2", "too_large", "a line over 400 characters"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("encoding", "label"),
+    [("utf-8", "utf-8"), ("utf-8-sig", "utf-8"), ("utf-16", "utf-16"), ("cp1252", "windows-1252")],
+)
+def test_structured_files_are_decoded(tmp_path, encoding, label):
+    text = "Le maire a annoncé que la ligne de tramway sera prolongée jusqu’à l’hôpital, a-t-il déclaré. " * 3
+    (tmp_path / "a.csv").write_text(f'title,text\n"Tramway à Lyon","{text}"\n', encoding=encoding)
+    documents, rejections, _ = flat(read_all([tmp_path]))
+    assert rejections == []
+    assert [(doc.title, doc.text, doc.source_encoding) for doc in documents] == [("Tramway à Lyon", text, label)]
+
+
+def test_a_character_cut_by_the_encoding_sample_is_still_utf8(tmp_path):
+    prefix = '{"text": "' + "a" * (ENCODING_SAMPLE_BYTES - 24) + '"}\n'
+    row = json.dumps({"text": "€ sits across the end of the first block"}, ensure_ascii=False)
+    # The euro sign's 3 bytes start at the last byte of the sample the encoding is chosen from.
+    assert (prefix + row).encode("utf-8").index("€".encode("utf-8")) == ENCODING_SAMPLE_BYTES - 1
+    (tmp_path / "a.jsonl").write_text(prefix + row + "\n", encoding="utf-8")
+    documents, rejections, _ = flat(read_all([tmp_path]))
+    assert rejections == []
+    assert (documents[1].text, documents[1].source_encoding) == ("€ sits across the end of the first block", "utf-8")
+
+
+def test_a_windows_1252_row_inside_a_utf8_file(tmp_path):
+    utf8_rows = ["Zürich and Genève are in Switzerland.", "São Paulo’s mayor spoke on Monday.", "Kraków, Łódź and Gdańsk voted."]
+    rows = [json.dumps({"text": text}, ensure_ascii=False).encode("utf-8") for text in utf8_rows]
+    rows.append('{"text": "Le café était fermé."}'.encode("cp1252"))  # pasted from an Excel export
+    (tmp_path / "a.jsonl").write_bytes(b"\n".join(rows) + b"\n")
+    documents, rejections, _ = flat(read_all([tmp_path]))
+    assert rejections == []
+    assert [(doc.text, doc.source_encoding) for doc in documents] == [
+        *((text, "utf-8") for text in utf8_rows),
+        ("Le café était fermé.", "windows-1252"),
+    ]
+
+
+def test_unchanged_content_is_not_parsed_and_keeps_its_status(tmp_path):
+    (tmp_path / "a.jsonl").write_text('{"text": "x"}\n', encoding="utf-8")
+    (tmp_path / "b.txt").write_bytes(b"")
+    first = flat(read_all([tmp_path]))[2]
+    known = {item.source_uri: (item.content_hash, item.status) for item in first}
+    os.utime(tmp_path / "a.jsonl")
+    documents, rejections, finished = flat(read_all([tmp_path], known=known))
+    assert (documents, rejections) == ([], [])
+    assert [(short(item.source_uri), item.status, item.unchanged) for item in finished] == [("a.jsonl", "loaded", True), ("b.txt", "rejected", True)]
+
+
+def test_an_unreadable_file_is_rejected_without_a_manifest_row(tmp_path):
+    path = tmp_path / "a.txt"
+    path.write_text("text", encoding="utf-8")
+    reader = CorpusReader(discover_inputs([str(path)]), {}, 1000)
+    path.unlink()
+    batch = reader.next_batch(10)
+    assert [(short(item.source_uri), item.reason) for item in batch.rejections] == [("a.txt", "unreadable")]
+    assert batch.finished == [] and isinstance(batch.rejections[0], Rejection) and not isinstance(batch.rejections[0], InputDone)
+
+
+@pytest.mark.shared_data
+@pytest.mark.skipif(not MASAKHANEWS_DIR.exists(), reason=f"MasakhaNEWS is not at {MASAKHANEWS_DIR} (../shared absent)")
+def test_masakhanews_tsvs_load_with_the_defaults():
+    paths = sorted(MASAKHANEWS_DIR.glob("*/test.tsv"))
+    assert len(paths) == 16
+    documents, rejections, finished = flat(read_all(paths, batch_size=2000))
+    assert rejections == []
+    assert len(finished) == 16 and {item.status for item in finished} == {"loaded"}
+    assert len(documents) > 5000
+    assert all(doc.title and doc.url and doc.text.strip() for doc in documents)
+    assert {doc.source_encoding for doc in documents} == {"utf-8"}

@@ -2,7 +2,17 @@ import polars as pl
 import pytest
 
 from flows.models import ner_pipelines
-from transforms.entities import canonicalize_mentions, entity_key, find_mentions, ner_methods, trim_mentions
+from transforms.entities import (
+    canonicalize_mentions,
+    entity_key,
+    find_mentions,
+    match_known_entities,
+    ner_methods,
+    repeat_mentions,
+    take_honorifics,
+    trim_mentions,
+)
+from transforms.ids import stable_id
 
 
 @pytest.mark.parametrize(
@@ -127,3 +137,130 @@ def test_ner_methods():
     languages = pl.DataFrame({"language": ["en", "de", "und"]})
     methods = languages.select(ner_methods(pl.col("language"), {"en": ("en_model-1", None)})).to_series().to_list()
     assert methods == ["model:en_model-1", "none:no model for de", "none:language undetermined"]
+
+
+def known_frame(rows: list[tuple[str, str, str]]) -> pl.DataFrame:
+    """(entity_key, surface, entity_type) -> the `known` table the warehouse gives match_known_entities."""
+    frame = pl.DataFrame(rows, schema={"entity_key": pl.String, "surface": pl.String, "entity_type": pl.String}, orient="row")
+    return frame.with_columns(stable_id(pl.col("entity_key")).alias("entity_id")).select("entity_id", "entity_key", "surface", "entity_type")
+
+
+KNOWN = [
+    ("benjamin netanyahu", "Benjamin Netanyahu", "PERSON"),
+    ("benjamin netanyahu", "Netanyahu", "PERSON"),
+    ("ford", "Ford", "ORG"),
+    ("iran", "Iran", "LOC"),
+    ("korea", "Korea", "LOC"),
+    ("south korea", "South Korea", "LOC"),
+    ("eu", "EU", "ORG"),
+    ("peter mandelson", "Peter Mandelson", "PERSON"),
+    ("peter", "Peter", "PERSON"),  # a given name: full names start with it, none ends with it
+    ("max weber", "Max Weber", "PERSON"),
+    ("weber", "Weber", "PERSON"),
+    ("li", "Li", "PERSON"),  # too short, not an acronym
+    ("euro", "Euro", "LOC"),  # a common word in German
+    ("sara netanyahu", "Sara", "PERSON"),
+    ("sara lee", "Sara", "ORG"),  # "Sara" is an alias of two entities, neither keyed by it: ambiguous
+]
+
+
+def test_match_known_entities_links_names_in_a_language_without_a_model():
+    articles = pl.DataFrame(
+        {
+            "article_id": ["de1", "sw1"],
+            "body_clean": ["Die EU-Kommission traf Benjamin Netanyahu.\nNetanyahu sprach über Iran.", "Rais Netanyahu alisema."],
+            "language": ["de", "sw"],
+        }
+    )
+    result = match_known_entities(articles, known_frame(KNOWN))
+    assert result.select("article_id", "surface", "start_char", "end_char", "entity_key", "entity_type").rows() == [
+        ("de1", "EU", 4, 6, "eu", "ORG"),
+        ("de1", "Benjamin Netanyahu", 23, 41, "benjamin netanyahu", "PERSON"),
+        ("de1", "Netanyahu", 43, 52, "benjamin netanyahu", "PERSON"),
+        ("de1", "Iran", 65, 69, "iran", "LOC"),
+        ("sw1", "Netanyahu", 5, 14, "benjamin netanyahu", "PERSON"),
+    ]
+    # The same entity id the English pipeline gives "Benjamin Netanyahu".
+    english = canonicalize_mentions(mention_frame([("en", 0, "Benjamin Netanyahu", "PERSON")]))
+    assert set(result.filter(pl.col("entity_key") == "benjamin netanyahu")["entity_id"]) == set(english["entity_id"])
+    assert set(result["method"]) == set(result["model_label"]) == {"gazetteer"}
+    assert result.schema == english.schema
+    for row in result.join(articles, on="article_id").iter_rows(named=True):
+        assert row["body_clean"][row["start_char"] : row["end_char"]] == row["surface"]
+
+
+@pytest.mark.parametrize(
+    ("body", "found"),
+    [
+        ("Er studierte in Oxford und fuhr einen Ford.", ["Ford"]),  # word boundaries: not inside "Oxford"
+        ("Die iranische Regierung, Irans Präsident, Iran-Politik.", ["Iran"]),  # only the whole word
+        ("Der ford am Fluss.", []),  # case-sensitive: a lowercase word is not the company
+        ("Gespräche mit South Korea und Korea.", ["South Korea", "Korea"]),  # longest first, no overlap
+        ("Peter Müller und Peter Mandelson.", ["Peter Mandelson"]),  # given names alone are not matched
+        ("Li sagte, der Euro steigt.", []),  # too short; a common German noun
+        ("Sara kam.", []),  # ambiguous alias
+        ("Max Weber schrieb, die Weber webten, Weber blieb.", ["Max Weber", "Weber"]),  # a person does not follow an article
+        ("Нетаньяху встретился с Netanyahu в Москве сегодня утром.", []),  # not a Latin-script body
+    ],
+)
+def test_match_known_entities_rules(body, found):
+    articles = pl.DataFrame({"article_id": ["a"], "body_clean": [body], "language": ["de"]})
+    result = match_known_entities(articles, known_frame(KNOWN))
+    assert result.sort("start_char")["surface"].to_list() == found
+
+
+def test_match_known_entities_with_nothing_known_returns_the_canonical_schema():
+    articles = pl.DataFrame({"article_id": ["a"], "body_clean": ["Netanyahu"], "language": ["de"]})
+    empty = match_known_entities(articles, known_frame([]))
+    assert empty.is_empty()
+    assert empty.schema == canonicalize_mentions(mention_frame([("a", 0, "Erdoğan", "PERSON")])).schema
+
+
+def test_repeat_mentions_finds_the_models_names_again_in_the_same_article():
+    body = "Idowu won. IDOWU WINS said the headline, and Idowu smiled on 5 May. May was there. Oxford-Idowu."
+    articles = pl.DataFrame({"article_id": ["a"], "body_clean": [body], "language": ["en"]})
+    mentions = mention_frame([("a", 0, "Idowu", "PERSON"), ("a", 68, "May", "PERSON")])
+    # The model's own spans: the two mentions and a DATE "5 May", which a repeat may not overlap.
+    taken = pl.DataFrame({"article_id": ["a"] * 3, "start_char": [0, 61, 68], "end_char": [5, 66, 71]}).cast(
+        {"start_char": pl.Int32, "end_char": pl.Int32}
+    )
+    assert all(body[start:end] == surface for start, end, surface in mentions.select("start_char", "end_char", "surface").rows())
+    repeats = repeat_mentions(mentions, articles, taken)
+    assert repeats.sort("start_char").select("start_char", "surface", "model_label", "method").rows() == [
+        (11, "IDOWU", "PERSON", "repeat:test"),
+        (45, "Idowu", "PERSON", "repeat:test"),
+        (90, "Idowu", "PERSON", "repeat:test"),
+    ]
+
+
+def test_take_honorifics_starts_a_person_at_the_honorific_before_it():
+    body = "Mr Howard met Mrs. Smith and Lord Ashcroft in Mr Bean's town."
+    articles = pl.DataFrame({"article_id": ["a"], "body_clean": [body]})
+    mentions = mention_frame([("a", 3, "Howard", "PERSON"), ("a", 19, "Smith", "PERSON"), ("a", 29, "Lord Ashcroft", "PERSON"), ("a", 50, "Bean's", "ORG")])
+    result = take_honorifics(mentions, articles)
+    assert result.select("start_char", "surface").rows() == [(0, "Mr Howard"), (14, "Mrs. Smith"), (29, "Lord Ashcroft"), (50, "Bean's")]
+
+
+def test_a_surname_with_a_mans_and_a_womans_honorific_is_two_people():
+    mentions = mention_frame(
+        [
+            ("a", 0, "Mrs Howard", "PERSON"),
+            ("a", 20, "Michael Howard", "PERSON"),
+            ("a", 40, "Mr Howard", "PERSON"),
+            ("b", 0, "Theresa May", "PERSON"),
+            ("b", 20, "Mrs May", "PERSON"),  # one honorific only: the usual short form
+        ]
+    )
+    result = canonicalize_mentions(mentions).select("article_id", "surface", "entity_key").rows()
+    assert result == [
+        ("a", "Howard", "howard"),
+        ("a", "Michael Howard", "michael howard"),
+        ("a", "Howard", "howard"),
+        ("b", "Theresa May", "theresa may"),
+        ("b", "May", "theresa may"),
+    ]
+
+
+def test_a_short_form_does_not_link_to_a_name_of_something_named_after_it():
+    mentions = mention_frame([("a", 0, "Suharto", "PERSON"), ("a", 20, "Citra Group of Suharto", "ORG"), ("b", 0, "England", "ORG"), ("b", 10, "Bank of England", "ORG")])
+    assert canonicalize_mentions(mentions)["entity_key"].to_list() == ["suharto", "citra group of suharto", "england", "bank of england"]

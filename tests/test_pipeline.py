@@ -290,3 +290,16 @@ def test_data_checks_pass_and_catch_a_broken_row(seeds_warehouse, tmp_path):
     results = warehouse.run_checks(str(broken))
     assert results["assert_mention_offsets_match_body"] > 0
     assert results["assert_unique_article_id"] == 0
+
+
+def test_entity_views_on_seeds(seeds_warehouse):
+    path = seeds_warehouse[0]
+    by_language = fetch(path, "select language, language_rank, canonical_name from top_entities_by_language where language = 'fr' and language_rank <= 2")
+    assert by_language == [("fr", 1, "Dakar"), ("fr", 2, "Organisation mondiale de la santé")]
+    by_day = fetch(path, "select sum(mention_count) from entity_mentions_by_day")
+    assert by_day == fetch(path, "select count(*) from entity_mentions")
+    cooccurring = fetch(
+        path,
+        "select canonical_name_a, canonical_name_b from entity_cooccurrence where 'Benjamin Netanyahu' in (canonical_name_a, canonical_name_b) and 'Recep Tayyip Erdoğan' in (canonical_name_a, canonical_name_b)",
+    )
+    assert len(cooccurring) == 1

@@ -50,6 +50,8 @@ def empty_batch(**frames) -> warehouse.LoadBatch:
         "article_id": "a1", "source_uri": "/x.txt", "source_encoding": "utf-8", "title": None, "dateline": None,
         "agencies": ["AP"], "body_clean": "Ankara is a city.", "char_count": 17, "word_count": 4,
         "language": "en", "language_score": 0.99, "ner_method": "model:test",
+        "url": None, "published_at": None, "published_text": None, "outlet": None, "given_language": None,
+        "language_guess": "en", "language_reason": None, "language_method": "langdetect", "script": "Latn", "language_shares": None,
     }  # fmt: skip
     defaults = {
         "articles": pl.DataFrame([article]),
@@ -63,6 +65,7 @@ def empty_batch(**frames) -> warehouse.LoadBatch:
         "input_files": pl.DataFrame(
             {"source_uri": ["/x.txt"], "size_bytes": [10], "modified_at_ns": [1], "content_hash": ["h"], "status": ["loaded"]}
         ),
+        "article_sources": pl.DataFrame({"article_id": ["a1"], "source_uri": ["/x.txt"], "input_uri": ["/x.txt"], "input_hash": ["h"]}),
     }
     defaults.update(frames)
     return warehouse.LoadBatch(**defaults)

@@ -11,27 +11,30 @@ from transforms.text_repair import repair_text
 
 @dataclass(frozen=True)
 class PreparedArticles:
-    articles: pl.DataFrame  # article_id, source_uri, source_encoding, title, dateline, agencies, body_clean, char_count, word_count
+    articles: pl.DataFrame  # article_id, source_uri, source_encoding, title, the docs' other metadata columns, dateline, agencies, body_clean, char_count, word_count
     removed_lines: pl.DataFrame  # article_id, line_no, text, reason
     related_headlines: pl.DataFrame  # article_id, headline_no, headline
+    sources: pl.DataFrame  # article_id, source_uri: every document, duplicates included
 
 
 def prepare_articles(docs: pl.DataFrame) -> PreparedArticles:
-    """`docs` (source_uri, text, source_encoding) in input order -> clean article rows and their removed lines."""
+    """`docs` (source_uri, text, source_encoding, optionally title and other metadata columns) in input order ->
+    clean article rows, their removed lines, and which article each document turned out to be."""
+    if "title" not in docs.columns:
+        docs = docs.with_columns(pl.lit(None, dtype=pl.String).alias("title"))
     repaired = docs.with_columns(repair_text(pl.col("text")).alias("text"))
     identified = repaired.with_columns(stable_id(content_key(pl.col("text"))).alias("article_id"))
     # The same content in two inputs is one article, credited to the first input in sorted order.
     unique = identified.unique("article_id", keep="first", maintain_order=True)
     cleaned = clean_articles(unique.select(pl.col("article_id").alias("doc_id"), "text"))
     articles = (
-        unique.select("article_id", "source_uri", "source_encoding")
+        unique.select("article_id", pl.exclude("article_id", "text"))
         .join(cleaned.articles.rename({"doc_id": "article_id"}), on="article_id", how="left", maintain_order="left")
         .with_columns(
-            pl.lit(None, dtype=pl.String).alias("title"),
             pl.col("body_clean").str.len_chars().cast(pl.Int32).alias("char_count"),
             pl.col("body_clean").str.count_matches(r"\S+").cast(pl.Int32).alias("word_count"),
         )
     )
     removed = cleaned.lines.filter(pl.col("reason").is_not_null()).rename({"doc_id": "article_id"})
     related = cleaned.related_headlines.rename({"doc_id": "article_id"})
-    return PreparedArticles(articles, removed, related)
+    return PreparedArticles(articles, removed, related, identified.select("article_id", "source_uri"))

@@ -1,4 +1,5 @@
-"""Named entities: spaCy mentions over clean bodies, mapped to a common type set and made canonical."""
+"""Named entities: spaCy mentions over clean bodies, mapped to a common type set and made canonical; for bodies
+in a language with no model, the names already known found again by string match (`match_known_entities`)."""
 
 from collections.abc import Mapping
 from typing import Any
@@ -37,7 +38,8 @@ ROLES = (
     r"|interior minister|finance minister|health minister|minister|chancellor|secretary[- ]general|secretary of state"
     r"|secretary|king|queen|prince|princess|crown prince|pope|sheikh|emir|senator|sen\.|rep\.|representative"
     r"|governor|gov\.|mayor|general|gen\.|colonel|col\.|spokesman|spokeswoman|spokesperson|ambassador|judge|justice"
-    r"|chief executive|ceo|chairman|chairwoman|leader|opposition leader|dr\.?|mr\.?|mrs\.?|ms\.?|sir|dame|lord|lady"
+    r"|chief executive|ceo|chairman|chairwoman|leader|opposition leader|dr\.?|mr\.?|mrs\.?|ms\.?|miss|sir|dame|lord|lady"
+    r"|mme\.?|madame|monsieur"
     r"|président|première ministre|premier ministre|ministre|chancelier|chancelière|bundeskanzler|bundeskanzlerin"
     r"|kanzler|kanzlerin|ministerpräsident|präsident|presidente|primer ministro|ministro|rais|waziri mkuu|waziri"
 )
@@ -45,12 +47,57 @@ ROLES = (
 # a span that is only a title ("President") is left empty and dropped.
 TITLE_PREFIX = rf"^(?i:(?:(?:former|acting|then|late|the|le|la|der|die|el)\s+)*(?:(?:u\.s\.|u\.k\.|\p{{L}}+)\s+)?(?:{ROLES})(?:\s+|$))"
 
+# Words that join a name to another name ("Bank of England", "Commission for Africa", "Citra Group of Suharto"):
+# a longer name with one before the short form is not that short form's full name.
+NAME_CONNECTORS = r"\b(?:of|for|and|et|pour|du|des|von|der)\b"
+
+# Honorifics tell two people with one surname apart: an article with both "Mr Howard" and "Mrs Howard" names two
+# Howards (a politician and his wife), so neither short form links to the one full name it has ("Michael Howard").
+MALE_HONORIFICS = ("mr", "sir", "lord", "monsieur")
+FEMALE_HONORIFICS = ("mrs", "ms", "miss", "lady", "dame", "mme", "madame")
+# An honorific written just before a PERSON span that leaves it out ("Mr [Howard]" where "[Mrs Howard]" has it):
+# `find_mentions` takes it into the span, so that trimming records it like any other.
+HONORIFIC_BEFORE = r"(?:^|[^\p{L}])((?:Mr|Mrs|Ms|Miss|Sir|Lord|Lady|Dame|Mme|Madame|Monsieur)\.?\s)$"
+
 # A determiner spaCy sometimes includes: "the European Union". A capital "The" stays when only one word follows,
 # where it is usually part of the name ("The Hague").
 DETERMINER_PREFIX = r"^(?:the |The (?:\S+ \S))"
 
 # "Israel's", "Erdoğan’s": the possessive is grammar, not name.
 POSSESSIVE_SUFFIX = r"['’]s?$"
+
+# Gazetteer matching (`match_known_entities`) for languages with no model: names already known from
+# model-tagged articles, found again by exact string match.
+# Matching is on the written form, case included: in Latin script the capital is what tells "Ford" the company
+# from "ford" the river crossing, and "May" from "may".
+GAZETTEER_METHOD = "gazetteer"
+# A body is matched when at least this share of its letters is Latin script: names copied from English or
+# French are written in Latin letters, and Latin-script word boundaries are spaces and punctuation.
+GAZETTEER_MIN_LATIN_SHARE = 0.5
+# Shorter surfaces are common words in some Latin-script language ("Die", "Les", "Mit", "Una") far more often
+# than they are a name; all-caps acronyms ("EU", "UN", "FBI") are kept, their capitals make them specific.
+GAZETTEER_MIN_CHARS = 4
+GAZETTEER_ACRONYM = r"^\p{Lu}{2,}$"
+# Surfaces an English or French model tags that are ordinary capitalised words in another Latin-script
+# language (German capitalises every noun) or in headlines: matched as names they would be wrong far more
+# often than right.
+# Collected from the false matches on GermEval 2014 German dev (its test file is only measured, never tuned on).
+GAZETTEER_STOP_SURFACES = frozenset(
+    {
+        "Albums", "Band", "Block", "Brand", "Coach", "Demos", "Drama", "Euro", "Gold", "Grab", "Herren", "Hotel",
+        "House", "International", "Jung", "Kind", "Kraft", "Leiter", "Main", "Mann", "Mini", "Miss", "Nord", "Plan",
+        "Reporter", "Rock", "Songs", "Sport", "Software", "Theatre", "Tote", "Town", "Union", "Video", "Weise", "West",
+    }
+)  # fmt: skip
+# A person's name does not follow an article: "der Mann", "die Leiter", "das Kind" are German nouns that English
+# models have seen as surnames. Places and organisations do take one ("die USA", "der BND") and are not checked.
+GAZETTEER_PERSON_AFTER_ARTICLE = (
+    r"(?i)(?:^|[^\p{L}])(?:the|an?|der|die|das|den|dem|des|ein|eine[mnrs]?|le|la|les|une?|el|los|las|il|lo|gli|het|een)\s+$"
+)
+
+# Names the model tagged are looked for again in the same article (`repeat_mentions`) from this length on;
+# one letter is an initial, not a name.
+REPEAT_MIN_CHARS = 2
 
 MENTION_SCHEMA = {
     "article_id": pl.String,
@@ -62,18 +109,44 @@ MENTION_SCHEMA = {
 }
 
 
+# The columns canonical mentions have, in order: what `entity_mentions` stores.
+CANONICAL_COLUMNS = (
+    "article_id",
+    "entity_id",
+    "entity_key",
+    "entity_type",
+    "surface",
+    "start_char",
+    "end_char",
+    "model_label",
+    "method",
+)
+
+
 def find_mentions(articles: pl.DataFrame, pipelines: Mapping[str, tuple[str, Any]], batch_size: int = 64) -> pl.DataFrame:
     """Run each language's spaCy pipeline over `articles` (article_id, body_clean, language).
 
     `pipelines` maps a language code to (model name, loaded spaCy Language). Returns one row per entity span of
-    a kept label, with character offsets into `body_clean`.
+    a kept label, with character offsets into `body_clean`, completed by `complete_mentions`.
     """
+    mentions, spans = model_mentions(articles, pipelines, batch_size)
+    return complete_mentions(mentions, articles, spans)
+
+
+def model_mentions(
+    articles: pl.DataFrame, pipelines: Mapping[str, tuple[str, Any]], batch_size: int = 64
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The models' own output: (mentions of the kept labels, every span of any label as article_id, start_char, end_char)."""
     rows: dict[str, list] = {column: [] for column in MENTION_SCHEMA}
+    spans: dict[str, list] = {"article_id": [], "start_char": [], "end_char": []}
     for language, (model_name, nlp) in sorted(pipelines.items()):
         subset = articles.filter(pl.col("language") == language)
         bodies = subset["body_clean"].to_list()
         for article_id, doc in zip(subset["article_id"].to_list(), nlp.pipe(bodies, batch_size=batch_size)):
             for span in doc.ents:
+                spans["article_id"].append(article_id)
+                spans["start_char"].append(span.start_char)
+                spans["end_char"].append(span.end_char)
                 if span.label_ not in ENTITY_TYPES:
                     continue
                 rows["article_id"].append(article_id)
@@ -82,7 +155,36 @@ def find_mentions(articles: pl.DataFrame, pipelines: Mapping[str, tuple[str, Any
                 rows["surface"].append(span.text)
                 rows["model_label"].append(span.label_)
                 rows["method"].append(f"model:{model_name}")
-    return pl.DataFrame(rows, schema=MENTION_SCHEMA)
+    return pl.DataFrame(rows, schema=MENTION_SCHEMA), pl.DataFrame(spans, schema={column: MENTION_SCHEMA[column] for column in spans})
+
+
+def complete_mentions(mentions: pl.DataFrame, articles: pl.DataFrame, spans: pl.DataFrame) -> pl.DataFrame:
+    """The model's mentions, their repeats in the same article (`repeat_mentions`), honorifics taken in (`take_honorifics`).
+
+    Rows come in input article order, then by offset, so the same input gives the same rows.
+    """
+    repeats = repeat_mentions(mentions, articles, spans)
+    order = articles.select("article_id").with_row_index("article_no")
+    return (
+        take_honorifics(pl.concat([mentions, repeats]), articles)
+        .join(order, on="article_id", how="left")
+        .sort("article_no", "start_char")
+        .drop("article_no")
+    )
+
+
+def take_honorifics(mentions: pl.DataFrame, articles: pl.DataFrame) -> pl.DataFrame:
+    """Start a PERSON mention at the honorific written just before it ("Mr Howard"), for trimming to record."""
+    is_person = pl.col("model_label").replace_strict(ENTITY_TYPES, default=None, return_dtype=pl.String) == "PERSON"
+    window_start = pl.max_horizontal(pl.col("start_char") - 12, pl.lit(0, dtype=pl.Int32))
+    before = pl.col("body_clean").str.slice(window_start, pl.col("start_char") - window_start)
+    honorific = pl.when(is_person).then(before.str.extract(HONORIFIC_BEFORE, 1)).fill_null("")
+    shift = honorific.str.len_chars().cast(pl.Int32)
+    return (
+        mentions.join(articles.select("article_id", "body_clean"), on="article_id", how="left", maintain_order="left")
+        .with_columns((honorific + pl.col("surface")).alias("surface"), (pl.col("start_char") - shift).alias("start_char"))
+        .select(mentions.columns)
+    )
 
 
 def ner_methods(languages: pl.Expr, pipelines: Mapping[str, tuple[str, Any]]) -> pl.Expr:
@@ -109,14 +211,23 @@ def entity_key(name: pl.Expr) -> pl.Expr:
 
 
 def trim_mentions(mentions: pl.DataFrame) -> pl.DataFrame:
-    """Move each mention's start past a leading title and its end before a possessive; drop what is left empty."""
+    """Move each mention's start past a leading title and its end before a possessive; drop what is left empty.
+
+    Adds `honorific`: "male" or "female" when the title ends with one of the honorifics ("Mr", "Mrs"), else null.
+    """
     # Only a person has a title before the name; "General Motors" and "King's College" keep their first word.
     is_person = pl.col("model_label").replace_strict(ENTITY_TYPES, default=None, return_dtype=pl.String) == "PERSON"
     role = pl.when(is_person).then(pl.col("surface").str.extract(TITLE_PREFIX, 0))
     determiner = pl.col("surface").str.extract(DETERMINER_PREFIX, 0).str.slice(0, 4)
     title = pl.coalesce(role, determiner, pl.lit(""))
     possessive = pl.col("surface").str.extract(POSSESSIVE_SUFFIX, 0).fill_null("")
+    last_title_word = role.str.extract(r"(\p{L}+)\.?\s*$", 1).str.to_lowercase()
     trimmed = mentions.with_columns(
+        pl.when(last_title_word.is_in(MALE_HONORIFICS))
+        .then(pl.lit("male"))
+        .when(last_title_word.is_in(FEMALE_HONORIFICS))
+        .then(pl.lit("female"))
+        .alias("honorific"),
         (pl.col("start_char") + title.str.len_chars().cast(pl.Int32)).alias("start_char"),
         (pl.col("end_char") - possessive.str.len_chars().cast(pl.Int32)).alias("end_char"),
         pl.col("surface")
@@ -126,18 +237,29 @@ def trim_mentions(mentions: pl.DataFrame) -> pl.DataFrame:
     return trimmed.filter(pl.col("surface").str.contains(r"\p{L}"))
 
 
-def canonicalize_mentions(mentions: pl.DataFrame) -> pl.DataFrame:
-    """Give every mention an `entity_type`, an `entity_key` and a stable `entity_id`.
+def link_short_forms(typed: pl.DataFrame) -> pl.DataFrame:
+    """Set `entity_key` (and the type a linked short form takes) on mentions keyed by `own_key` (and `honorific`).
 
-    Within an article a short PERSON/ORG form links to the one longer name of those types ending with it.
+    Within an article a short PERSON/ORG form links to the one longer name of those types ending with it, unless
+    the short form is written with both a man's and a woman's honorific there ("Mr Howard", "Mrs Howard").
     """
-    typed = trim_mentions(mentions).with_columns(
-        pl.col("model_label").replace_strict(ENTITY_TYPES, return_dtype=pl.String).alias("entity_type"),
-        entity_key(pl.col("surface")).alias("own_key"),
+    # Two people behind one surname: "Mrs Howard" is not "Michael Howard" because "Mr Howard" is.
+    two_people = (
+        typed.filter(pl.col("honorific").is_not_null())
+        .group_by("article_id", "own_key")
+        .agg(pl.col("honorific").n_unique().alias("honorifics"))
+        .filter(pl.col("honorifics") > 1)
+        .select("article_id", "own_key")
     )
-    linkable = typed.filter(pl.col("entity_type").is_in(LINKABLE_TYPES)).select("article_id", "own_key").unique()
+    linkable = (
+        typed.filter(pl.col("entity_type").is_in(LINKABLE_TYPES))
+        .select("article_id", "own_key")
+        .unique()
+    )
     candidates = linkable.join(linkable, on="article_id", suffix="_long").filter(
-        pl.col("own_key_long").str.ends_with(pl.lit(" ") + pl.col("own_key"))
+        pl.col("own_key_long").str.ends_with(pl.lit(" ") + pl.col("own_key")),
+        # "Suharto" is not "the Citra Group of Suharto": a connector makes the longer name another thing's.
+        ~pl.col("own_key_long").str.head(pl.col("own_key_long").str.len_chars() - pl.col("own_key").str.len_chars()).str.contains(NAME_CONNECTORS),
     )
     # Link only when every longer candidate is part of one name ("tayyip erdogan" inside "recep tayyip erdogan");
     # two people sharing a surname in one article leave the bare surname as its own entity.
@@ -153,6 +275,7 @@ def canonicalize_mentions(mentions: pl.DataFrame) -> pl.DataFrame:
         .agg(pl.col("longest").first(), pl.col("longest").first().str.ends_with(pl.col("own_key_long")).all().alias("nested"))
         .filter(pl.col("nested"))
         .select("article_id", "own_key", "longest")
+        .join(two_people, on=["article_id", "own_key"], how="anti")
     )
     linked = typed.join(links, on=["article_id", "own_key"], how="left", maintain_order="left").with_columns(
         pl.when(pl.col("entity_type").is_in(LINKABLE_TYPES)).then(pl.coalesce("longest", "own_key")).otherwise(pl.col("own_key")).alias("entity_key")
@@ -167,14 +290,181 @@ def canonicalize_mentions(mentions: pl.DataFrame) -> pl.DataFrame:
     linked = linked.join(full_name_types, on=["article_id", "entity_key"], how="left", maintain_order="left").with_columns(
         pl.when(pl.col("own_key") != pl.col("entity_key")).then(pl.coalesce("full_name_type", "entity_type")).otherwise(pl.col("entity_type")).alias("entity_type")
     )
-    return linked.with_columns(stable_id(pl.col("entity_key")).alias("entity_id")).select(
-        "article_id",
-        "entity_id",
-        "entity_key",
-        "entity_type",
-        "surface",
-        "start_char",
-        "end_char",
-        "model_label",
-        "method",
+    return linked.drop("longest", "full_name_type")
+
+
+def canonicalize_mentions(mentions: pl.DataFrame) -> pl.DataFrame:
+    """Give every mention an `entity_type`, an `entity_key` and a stable `entity_id`.
+
+    Within an article a short PERSON/ORG form links to the one longer name of those types ending with it.
+    """
+    typed = trim_mentions(mentions).with_columns(
+        pl.col("model_label").replace_strict(ENTITY_TYPES, return_dtype=pl.String).alias("entity_type"),
+        entity_key(pl.col("surface")).alias("own_key"),
     )
+    return link_short_forms(typed).with_columns(stable_id(pl.col("entity_key")).alias("entity_id")).select(CANONICAL_COLUMNS)
+
+
+def _known_surfaces(known: pl.DataFrame) -> pl.DataFrame:
+    """surface -> the one entity it is matched as (entity_key, entity_type); surfaces not worth matching left out."""
+    # A one-word name that known full names of people start with more often than end with ("Peter" in "Peter Mandelson")
+    # is a given name: alone it does not say which Peter, and before an unknown surname it cuts the span short.
+    words = known.filter(pl.col("entity_type") == "PERSON").select(pl.col("surface").str.split(" ").alias("words"))
+    full_names = words.filter(pl.col("words").list.len() > 1)
+    first = full_names.group_by(pl.col("words").list.first().alias("surface")).agg(pl.len().alias("first"))
+    last = full_names.group_by(pl.col("words").list.last().alias("surface")).agg(pl.len().alias("last"))
+    given_names = (
+        first.join(last, on="surface", how="left")
+        .filter(pl.col("first") > pl.col("last").fill_null(0))
+        .select("surface")
+    )
+    usable = (
+        known.filter(
+            pl.col("surface").str.contains(r"\p{Lu}")
+            & ((pl.col("surface").str.len_chars() >= GAZETTEER_MIN_CHARS) | pl.col("surface").str.contains(GAZETTEER_ACRONYM))
+            & ~pl.col("surface").is_in(sorted(GAZETTEER_STOP_SURFACES))
+        )
+        .join(given_names, on="surface", how="anti")
+        .select("surface", "entity_key", "entity_type")
+        .unique()
+    )
+    # A surface is matched as the entity keyed by it ("Netanyahu" -> "netanyahu"), else as the one entity that
+    # has it as an alias ("Netanyahu" -> "benjamin netanyahu" when no bare "netanyahu" is known). A surface
+    # shared by two entities that are neither keyed by it is ambiguous and left out.
+    own = usable.filter(pl.col("entity_key") == entity_key(pl.col("surface")))
+    aliases = usable.join(own, on="surface", how="anti").filter(pl.len().over("surface") == 1)
+    return pl.concat([own, aliases]).unique("surface", keep="first").sort("surface")
+
+
+def _word_matches(bodies: pl.DataFrame, patterns: list[str] | pl.Expr) -> pl.DataFrame:
+    """Every whole-word occurrence of the patterns in `bodies` (article_id, body_clean): article_id, start_char, end_char, surface.
+
+    `patterns` is one list for all bodies, or a list column with each body's own.
+    """
+    return (
+        bodies.select(
+            "article_id",
+            "body_clean",
+            pl.col("body_clean").str.find_many(patterns, overlapping=True).alias("start_byte"),
+            pl.col("body_clean").str.extract_many(patterns, overlapping=True).alias("surface"),
+        )
+        .explode("start_byte", "surface")
+        .drop_nulls("surface")
+        .with_columns(
+            # find_many gives byte offsets; mentions point at characters.
+            pl.col("body_clean").cast(pl.Binary).bin.slice(0, pl.col("start_byte")).cast(pl.String).str.len_chars().cast(pl.Int32).alias("start_char"),
+        )
+        .with_columns((pl.col("start_char") + pl.col("surface").str.len_chars().cast(pl.Int32)).alias("end_char"))
+        .filter(
+            # Word boundaries: "Ford" is not found inside "Oxford", nor "Iran" inside "Iranian".
+            (pl.col("start_char") == 0) | ~pl.col("body_clean").str.slice(pl.col("start_char") - 1, 1).str.contains(r"^[\p{L}\p{N}]"),
+            ~pl.col("body_clean").str.slice(pl.col("end_char"), 1).str.contains(r"^[\p{L}\p{N}]"),
+        )
+        .select("article_id", "start_char", "end_char", "surface")
+        .unique()
+    )
+
+
+def _without_overlaps(matches: pl.DataFrame, taken: pl.DataFrame | None = None) -> pl.DataFrame:
+    """The matches that overlap no span in `taken` (article_id, start_char, end_char) and no better match.
+
+    A match loses to any overlapping match that is longer, or as long and further left. (Greedy selection would
+    keep a third match that only overlaps a loser; that rare case is dropped, not guessed.)
+    """
+    spans = ["article_id", "start_char", "end_char"]
+    if taken is not None:
+        clash = matches.select(spans).join(taken.select(spans), on="article_id", suffix="_taken").filter(
+            (pl.col("start_char_taken") < pl.col("end_char")) & (pl.col("end_char_taken") > pl.col("start_char"))
+        )
+        matches = matches.join(clash.select(spans).unique(), on=spans, how="anti")
+    ranked = matches.with_columns((pl.col("end_char") - pl.col("start_char")).alias("length"))
+    beaten = ranked.join(ranked, on="article_id", suffix="_other").filter(
+        (pl.col("start_char_other") < pl.col("end_char"))
+        & (pl.col("end_char_other") > pl.col("start_char"))
+        & (
+            (pl.col("length_other") > pl.col("length"))
+            | ((pl.col("length_other") == pl.col("length")) & (pl.col("start_char_other") < pl.col("start_char")))
+        )
+    )
+    return ranked.join(beaten.select("article_id", "start_char").unique(), on=["article_id", "start_char"], how="anti").drop("length")
+
+
+def repeat_mentions(mentions: pl.DataFrame, articles: pl.DataFrame, taken: pl.DataFrame) -> pl.DataFrame:
+    """Other occurrences, in the same article, of names the model tagged there: one more mention each.
+
+    A model tags "Idowu" in one sentence and misses it in the next, and rarely tags an all-caps "TRUMP"; the name
+    it found is the evidence. `taken` holds every span the model returned (dates and amounts too), which a repeat
+    may not overlap; repeats carry the label the model gave the name most often in the article, and the method
+    `repeat:<model name>`.
+    """
+    names = (
+        mentions.filter(pl.col("surface").str.contains(r"\p{Lu}") & (pl.col("surface").str.len_chars() >= REPEAT_MIN_CHARS))
+        .group_by("article_id", "surface", "model_label")
+        .agg(pl.len(), pl.col("method").first())
+        .sort("article_id", "surface", "len", "model_label", descending=[False, False, True, False])
+        .unique(["article_id", "surface"], keep="first", maintain_order=True)
+        .drop("len")
+    )
+    # The all-caps form of each name too: headlines, transcripts' speaker names, shouted copy.
+    variants = pl.concat(
+        [
+            names.with_columns(pl.col("surface").alias("name")),
+            names.with_columns(pl.col("surface").alias("name"), pl.col("surface").str.to_uppercase().alias("surface")),
+        ]
+    ).unique(["article_id", "surface"], keep="first", maintain_order=True)
+    patterns = variants.group_by("article_id").agg(pl.col("surface").sort_by(pl.col("surface").str.len_chars(), descending=True).alias("patterns"))
+    bodies = articles.select("article_id", "body_clean").join(patterns, on="article_id")
+    if bodies.is_empty():
+        return mentions.clear()
+    found = _without_overlaps(_word_matches(bodies, pl.col("patterns")), taken)
+    return (
+        found.join(variants, on=["article_id", "surface"])
+        .with_columns((pl.lit("repeat:") + pl.col("method").str.strip_prefix("model:")).alias("method"))
+        .select(mentions.columns)
+        .cast(MENTION_SCHEMA)
+    )
+
+
+def match_known_entities(articles: pl.DataFrame, known: pl.DataFrame) -> pl.DataFrame:
+    """Find known entity names in Latin-script bodies (`articles`: article_id, body_clean, language).
+
+    `known` (entity_id, entity_key, surface, entity_type) holds the canonical names and aliases already in the
+    warehouse. Matches are exact and case-sensitive at word boundaries, longest first, never overlapping; the
+    rows have the schema `canonicalize_mentions` returns, with method and model_label `gazetteer`, and short
+    forms link to a longer name in the same article by the same rule.
+    """
+    surfaces = _known_surfaces(known)
+    # Longest first: Aho-Corasick reports every match; the overlap rule keeps the longest.
+    patterns = surfaces.sort(pl.col("surface").str.len_chars(), "surface", descending=[True, False])["surface"].to_list()
+    letters = pl.col("body_clean").str.count_matches(r"\p{L}")
+    bodies = articles.select("article_id", "body_clean").filter(
+        pl.col("body_clean").str.count_matches(r"\p{Latin}") >= letters * GAZETTEER_MIN_LATIN_SHARE, letters > 0
+    )
+    if not patterns or bodies.is_empty():
+        return _empty_canonical()
+    order = articles.select("article_id").with_row_index("article_no")
+    after_article = pl.col("body_clean").str.slice(
+        pl.max_horizontal(pl.col("start_char") - 12, pl.lit(0, dtype=pl.Int32)),
+        pl.col("start_char") - pl.max_horizontal(pl.col("start_char") - 12, pl.lit(0, dtype=pl.Int32)),
+    ).str.contains(GAZETTEER_PERSON_AFTER_ARTICLE)
+    typed = (
+        _without_overlaps(_word_matches(bodies, patterns))
+        .join(surfaces, on="surface", how="left")
+        .join(bodies, on="article_id", how="left")
+        .filter(~((pl.col("entity_type") == "PERSON") & after_article))
+        .drop("body_clean")
+        .join(order, on="article_id", how="left")
+        .sort("article_no", "start_char")
+        .with_columns(
+            pl.col("entity_key").alias("own_key"),
+            pl.lit(None, dtype=pl.String).alias("honorific"),
+            pl.lit(GAZETTEER_METHOD).alias("model_label"),
+            pl.lit(GAZETTEER_METHOD).alias("method"),
+        )
+    )
+    return link_short_forms(typed).with_columns(stable_id(pl.col("entity_key")).alias("entity_id")).select(CANONICAL_COLUMNS)
+
+
+def _empty_canonical() -> pl.DataFrame:
+    schema = {"entity_id": pl.String, "entity_key": pl.String, "entity_type": pl.String, **MENTION_SCHEMA}
+    return pl.DataFrame(schema=schema).select(CANONICAL_COLUMNS)

@@ -1,12 +1,17 @@
 """Repair decoded text before any rule looks at it: mojibake, control characters, unicode form, whitespace."""
 
 import re
+import unicodedata
 
 import ftfy
 import polars as pl
 
-# ftfy would also turn curly quotes into straight ones; news text is quoted as written, so keep them.
-FTFY_CONFIG = ftfy.TextFixerConfig(uncurl_quotes=False)
+# ftfy repairs encoding damage only. It would also turn curly quotes into straight ones (news text is quoted as
+# written), ligatures and full-width letters into plain ones, and drop some format characters; those would then
+# happen only to the texts that also show damage, so they are off.
+FTFY_CONFIG = ftfy.TextFixerConfig(
+    uncurl_quotes=False, fix_latin_ligatures=False, fix_character_width=False, remove_control_chars=False
+)
 
 # Only text showing these marks goes through ftfy (per-row Python): UTF-8 read as Windows-1252 ("Ã©", "â€™"),
 # stray C1 controls, and HTML entities left in scraped text ("&amp;", "&#39;"). Everything else is already sound
@@ -16,23 +21,54 @@ MOJIBAKE_HINT = re.compile(r"[ÃÂâ][\x80-\xbf\u0152\u0153\u0160\u0161\u0178\u0
 # Line breaks of every platform become "\n" so that line numbers mean the same thing for every input.
 LINE_BREAKS = r"\r\n?|[\u2028\u2029\u0085\x0b\x0c]"
 
-# Invisible characters that break word matching: zero-width space/joiners, word joiner, BOM, soft hyphen,
-# and C0 controls other than tab and newline (NUL bytes arrive from bad scrapes).
-INVISIBLE_CHARS = r"[\x00-\x08\x0e-\x1f\x7f\u00ad\u200b-\u200d\u2060\ufeff]"
+# Invisible characters that break word matching: zero-width space, word joiner, BOM, soft hyphen, and C0
+# controls other than tab and newline (NUL bytes arrive from bad scrapes). The zero-width (non-)joiners U+200C/D
+# stay: Persian and Indic spelling and emoji sequences need them, and removing them would split a character.
+INVISIBLE_CHARS = r"[\x00-\x08\x0e-\x1f\x7f\u00ad\u200b\u2060\ufeff]"
 
 # Horizontal whitespace of any width (NBSP, thin and ideographic spaces, tabs) is one plain space.
 HORIZONTAL_SPACE = r"[\t \u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+"
 
 
+# ftfy fixes one layer of damage per pass, and what it decides depends on the whole text; text that was
+# mis-decoded or HTML-escaped twice ("&amp;amp;", "Ã¢â‚¬â„¢") needs another pass. The whole repair is repeated on
+# such text until it changes no more, so repairing repaired text is a no-op.
+MAX_REPAIR_PASSES = 4
+
+_LINE_BREAKS = re.compile(LINE_BREAKS)
+_INVISIBLE_CHARS = re.compile(INVISIBLE_CHARS)
+_HORIZONTAL_SPACE = re.compile(HORIZONTAL_SPACE)
+_LINE_END_SPACES = re.compile(r"(?m) +$")
+_LINE_START_SPACES = re.compile(r"(?m)^ +")
+
+
+def fix_encoding(text: str) -> str:
+    """The whole repair of one text that shows mojibake or HTML entities, in Python, repeated until stable."""
+    for _ in range(MAX_REPAIR_PASSES):
+        if not MOJIBAKE_HINT.search(text):
+            break
+        fixed = ftfy.fix_text(text, config=FTFY_CONFIG)
+        normalized = unicodedata.normalize("NFC", _INVISIBLE_CHARS.sub("", _LINE_BREAKS.sub("\n", fixed)))
+        repaired = _LINE_START_SPACES.sub("", _LINE_END_SPACES.sub("", _HORIZONTAL_SPACE.sub(" ", normalized)))
+        if repaired == text:
+            break
+        text = repaired
+    return text
+
+
 def _fix_mojibake(texts: pl.Series) -> pl.Series:
-    fixed = [text if text is None or not MOJIBAKE_HINT.search(text) else ftfy.fix_text(text, config=FTFY_CONFIG) for text in texts]
+    fixed = [text if text is None or not MOJIBAKE_HINT.search(text) else fix_encoding(text) for text in texts]
     return pl.Series(texts.name, fixed, dtype=pl.String)
 
 
 def repair_text(text: pl.Expr) -> pl.Expr:
-    """Repair encoding damage, normalize to NFC, and normalize whitespace line by line (lines are kept)."""
+    """Repair encoding damage, normalize to NFC, and normalize whitespace line by line (lines are kept).
+
+    Invisible characters go and the text is composed before ftfy looks (so that "Ã\u200b©" is seen as damage);
+    line breaks and spaces are normalized after it, since C1 controls and no-break spaces are its evidence."""
+    composed = text.str.replace_all(INVISIBLE_CHARS, "").str.normalize("NFC")
     return (
-        text.map_batches(_fix_mojibake, return_dtype=pl.String)
+        composed.map_batches(_fix_mojibake, return_dtype=pl.String)
         .str.replace_all(LINE_BREAKS, "\n")
         .str.replace_all(INVISIBLE_CHARS, "")
         .str.normalize("NFC")

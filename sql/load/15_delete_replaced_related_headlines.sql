@@ -1,0 +1,2 @@
+delete from related_headlines
+where article_id in (select article_id from replaced_article_ids)

@@ -1,0 +1,2 @@
+delete from articles
+where article_id in (select article_id from replaced_article_ids)

@@ -1,0 +1,108 @@
+import polars as pl
+import pytest
+
+from transforms.language import LANGUAGE_STRUCT, MIN_LETTERS, detect_language
+
+# Written for these tests; none of it comes from a dataset.
+ENGLISH = (
+    "The port authority said on Tuesday that new cranes would double the number of containers handled each day, "
+    "and that the work would be finished before the end of next year."
+)
+FRENCH = (
+    "Le gouvernement a annoncé mardi une nouvelle réforme des transports publics qui sera présentée au parlement "
+    "la semaine prochaine, selon le ministre."
+)
+RUSSIAN = "Министр иностранных дел заявил во вторник, что переговоры продолжатся на следующей неделе в Москве."
+AMHARIC = "ኢትዮጵያ ውስጥ የሚገኙ ገበሬዎች በዚህ ዓመት ከፍተኛ ምርት እንደሚጠብቁ ተናግረዋል።"
+GREEK_WORD = "Αθήνα"
+MIXED = (
+    "Le gouvernement a annoncé mardi une nouvelle réforme des retraites qui sera présentée au parlement la semaine "
+    "prochaine.\nThe opposition said on Wednesday that it would fight the reform in the streets and in parliament "
+    "until it is withdrawn."
+)
+HAUSA = (
+    "Kasuwar garin ta cika da jama'a a wannan mako, kuma 'yan kasuwa sun ce farashin kaya ya tashi saboda tsadar "
+    "sufuri. Wani mai sayar da shinkafa ya ce yana sayar da buhu daya a kan farashi mai tsada, amma jama'a na ci "
+    "gaba da saye. Ya ce an samu karuwar masu saye a wannan lokaci, kuma yana fatan za a samu sauki nan ba da "
+    "jimawa ba. Wata mai saye ta ce ta zo kasuwa domin sayen kayan abinci da tufafi, kuma ta ce farashin ya yi "
+    "mata tsada sosai. Masu sayar da kaya sun ce suna fatan gwamnati za ta dauki mataki domin rage farashin "
+    "sufuri, saboda hakan zai taimaka wa jama'a da kuma 'yan kasuwa a duk fadin kasar nan."
+)
+
+
+def detect(text: str | None) -> dict:
+    frame = pl.DataFrame({"body": [text]}, schema={"body": pl.String})
+    return frame.select(detect_language(pl.col("body")).alias("detected")).unnest("detected").row(0, named=True)
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "guess", "reason", "method", "script"),
+    [
+        (ENGLISH, "en", "en", None, "langdetect", "Latn"),
+        (FRENCH, "fr", "fr", None, "langdetect", "Latn"),
+        (RUSSIAN, "ru", "ru", None, "langdetect", "Cyrl"),
+        ("Hakan Fidan", "und", "id", "too_short", "none", "Latn"),
+        ("2024-05-01 12:30 +44 (0)20", "und", None, "no_letters", "none", "Zyyy"),
+        ("", "und", None, "no_letters", "none", "Zyyy"),
+        (None, "und", None, "no_letters", "none", "Zyyy"),
+        (AMHARIC, "und", None, "unsupported_script", "none", "Ethi"),
+        (GREEK_WORD, "el", "el", None, "script", "Grek"),
+        (MIXED, "und", "fr", "mixed", "none", "Latn"),
+        (HAUSA, "ha", "sw", None, "vocabulary", "Latn"),
+    ],
+)
+def test_language_label_reason_and_method(text, language, guess, reason, method, script):
+    detected = detect(text)
+    assert detected["language"] == language
+    assert detected["language_method"] == method
+    assert detected["script"] == script
+    assert detected["language_guess"] == guess
+    assert detected["language_reason"] == reason
+
+
+@pytest.mark.parametrize("text", [ENGLISH, "Hakan Fidan", AMHARIC, MIXED, HAUSA, None])
+def test_score_exists_exactly_when_a_language_is_stored(text):
+    detected = detect(text)
+    assert (detected["language"] == "und") == (detected["language_score"] is None)
+    assert (detected["language"] == "und") == (detected["language_reason"] is not None)
+
+
+def test_mixed_article_records_each_language_share_by_letters():
+    shares = detect(MIXED)["language_shares"]
+    assert [share["language"] for share in shares] == ["fr", "en"]
+    assert shares[0]["share"] + shares[1]["share"] == pytest.approx(1.0)
+    assert shares[0]["share"] == pytest.approx(0.51, abs=0.005)
+
+
+def test_article_in_one_language_records_no_shares():
+    assert detect(ENGLISH + "\n" + ENGLISH.replace("Tuesday", "Monday"))["language_shares"] == []
+
+
+def test_dominant_language_is_kept_when_another_paragraph_is_short_of_dominance():
+    article = "\n".join([ENGLISH] * 4 + [FRENCH])
+    detected = detect(article)
+    assert detected["language"] == "en"
+    assert [share["language"] for share in detected["language_shares"]] == ["en", "fr"]
+    assert detected["language_shares"][0]["share"] > 0.75
+
+
+def test_evidence_threshold_is_in_letters():
+    short = "Paris est belle"
+    assert sum(character.isalpha() for character in short) < MIN_LETTERS
+    assert detect(short)["language_reason"] == "too_short"
+
+
+def test_same_text_gets_same_result_whatever_the_batch():
+    texts = [ENGLISH, MIXED, "Hakan Fidan", HAUSA, FRENCH]
+    together = pl.DataFrame({"body": texts}).select(detect_language(pl.col("body")).alias("d"))["d"].to_list()
+    alone = [detect(text) for text in reversed(texts)][::-1]
+    assert together == alone
+
+
+def test_struct_dtype_is_the_published_contract():
+    frame = pl.DataFrame({"body": [ENGLISH]}).select(detect_language(pl.col("body")).alias("detected"))
+    assert frame.schema["detected"] == LANGUAGE_STRUCT
+    assert list(LANGUAGE_STRUCT.to_schema()) == [
+        "language", "language_score", "language_guess", "language_reason", "language_method", "script",
+        "language_shares",
+    ]
