@@ -43,6 +43,8 @@ serve: $(VENV)/.runtime
 evaluate: $(VENV)/.runtime
 	$(BIN)/news-etl evaluate boilerplate
 	$(BIN)/news-etl evaluate language
+	$(BIN)/news-etl evaluate ner
+	$(BIN)/news-etl evaluate canonical
 
 benchmark: $(VENV)/.runtime
 	$(BIN)/python benchmarks/run_benchmark.py

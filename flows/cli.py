@@ -163,9 +163,10 @@ def query(
         views = sorted(path.stem for path in warehouse.VIEWS_DIR.glob("*.sql"))
         _print_table("Views (news-etl query VIEW)", ["view"], [(view,) for view in views])
         return
+    views = {path.stem for path in warehouse.VIEWS_DIR.glob("*.sql")}
     if name_or_sql in queries:
         sql = queries[name_or_sql].read_text(encoding="utf-8")
-    elif (warehouse.VIEWS_DIR / f"{name_or_sql}.sql").exists():
+    elif name_or_sql in views:
         sql = f"select * from {name_or_sql}"
     else:
         sql = name_or_sql
@@ -237,6 +238,22 @@ def evaluate_language() -> None:
     from flows.evaluation import language
 
     raise typer.Exit(language.main([]) or 0)
+
+
+@evaluate_app.command("ner")
+def evaluate_ner() -> None:
+    """Entity spans: CoNLL-2003 English test (bare model beside our pipeline) and GermEval 2014 German test (gazetteer)."""
+    from flows.evaluation import ner
+
+    raise typer.Exit(ner.main([]) or 0)
+
+
+@evaluate_app.command("canonical")
+def evaluate_canonical() -> None:
+    """Canonicalisation accuracy on the hand-labelled gold mentions (tests/fixtures/canonicalization_gold.jsonl)."""
+    from flows.evaluation import canonical
+
+    raise typer.Exit(canonical.main([]) or 0)
 
 
 if __name__ == "__main__":

@@ -17,7 +17,7 @@ from flows.settings import DEFAULT_BATCH_SIZE, DEFAULT_SOURCES, DEFAULT_WAREHOUS
 from transforms import records
 from transforms.articles import PreparedArticles, prepare_articles
 from transforms.decoding import DEFAULT_MAX_ARTICLE_BYTES
-from transforms.entities import canonicalize_mentions, find_mentions, ner_methods
+from transforms.entities import canonicalize_mentions, find_mentions, match_known_entities, ner_methods
 from transforms.language import detect_language
 
 REJECTED_SCHEMA = {"source_uri": pl.String, "reason": pl.String, "detail": pl.String, "content_hash": pl.String}
@@ -28,6 +28,10 @@ INPUT_FILE_SCHEMA = {
     "content_hash": pl.String,
     "status": pl.String,
 }
+
+# Articles the gazetteer reads per chunk: bounded memory, and matching is fast (Aho-Corasick), so chunks are big.
+GAZETTEER_CHUNK = 5000
+GAZETTEER_ARTICLE_SCHEMA = {"article_id": pl.String, "body_clean": pl.String, "language": pl.String}
 
 # Frames travel between tasks in memory; Prefect's default cache key would try to hash them.
 TASK_OPTIONS = {"cache_policy": NO_CACHE, "persist_result": False}
@@ -119,7 +123,7 @@ def extract_entities(articles: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame
     """Returns the articles with their `ner_method` and the canonical mentions."""
     pipelines = ner_pipelines()
     mentions = canonicalize_mentions(find_mentions(articles, pipelines))
-    return articles.with_columns(ner_methods(pl.col("language"), pipelines).alias("ner_method")), mentions
+    return articles.with_columns(ner_methods(pl.col("language"), pl.col("body_clean"), pipelines).alias("ner_method")), mentions
 
 
 @task(**TASK_OPTIONS)
@@ -130,6 +134,20 @@ def load(warehouse_path: str, run_id: str, batch: warehouse.LoadBatch) -> int:
 @task(**TASK_OPTIONS)
 def count_replaced_articles(warehouse_path: str, run_id: str) -> int:
     return warehouse.replaced_article_count(warehouse_path, run_id)
+
+
+@task(**TASK_OPTIONS)
+def match_gazetteer(warehouse_path: str) -> int:
+    """Find the names models found elsewhere in the articles no model reads; returns how many mentions that gives.
+
+    Done over the whole warehouse after loading, not per batch, so an article's gazetteer mentions depend on
+    what is loaded and never on which batch or run brought the English article that named the entity."""
+    known = warehouse.known_names(warehouse_path)
+    found = [match_known_entities(chunk, known) for chunk in warehouse.gazetteer_articles(warehouse_path, GAZETTEER_CHUNK)]
+    mentions = pl.concat(found) if found else match_known_entities(pl.DataFrame(schema=GAZETTEER_ARTICLE_SCHEMA), known)
+    warehouse.replace_gazetteer_mentions(warehouse_path, mentions)
+    get_run_logger().info("gazetteer: %d names, %d mentions in %d chunk(s)", known.height, mentions.height, len(found))
+    return mentions.height
 
 
 @task(**TASK_OPTIONS)
@@ -214,6 +232,7 @@ def news_etl(
             )
             progress.report(reader.inputs_done, len(pending))
         counts.update(articles_replaced=count_replaced_articles(warehouse_path, run_id))
+        match_gazetteer(warehouse_path)
         rebuild_entities(warehouse_path)
         checks = run_data_checks(warehouse_path)
         return publish_summary(warehouse_path, run_id, counts, checks)

@@ -20,6 +20,7 @@ VIEWS_DIR = SQL_DIR / "views"
 LOAD_DIR = SQL_DIR / "load"
 CHECKS_DIR = SQL_DIR / "checks"
 QUERIES_DIR = SQL_DIR / "queries"
+GAZETTEER_DIR = SQL_DIR / "gazetteer"
 
 # DuckDB lets one process write a file at a time. Another run holding it is usually between two short
 # transactions, so a writer waits this long for the lock before giving up with a clear message. The same wait
@@ -229,6 +230,39 @@ def refresh_entities(path: str) -> None:
         con.begin()
         try:
             con.execute((SQL_DIR / "refresh_entities.sql").read_text(encoding="utf-8"))
+            con.commit()
+        except Exception:
+            con.rollback()
+            raise
+
+
+def known_names(path: str) -> pl.DataFrame:
+    """entity_id, entity_key, surface, entity_type of every model-found name: what the gazetteer looks for."""
+    with connect(path) as con:
+        return con.execute((GAZETTEER_DIR / "known_names.sql").read_text(encoding="utf-8")).pl()
+
+
+def gazetteer_articles(path: str, chunk_size: int) -> Iterator[pl.DataFrame]:
+    """article_id, body_clean, language of the articles the gazetteer tags, `chunk_size` at a time, in a fixed order."""
+    sql = (GAZETTEER_DIR / "articles.sql").read_text(encoding="utf-8")
+    offset = 0
+    while True:
+        with connect(path) as con:
+            chunk = _execute(con, sql, {"chunk_size": chunk_size, "chunk_offset": offset}).pl()
+        if chunk.is_empty():
+            return
+        yield chunk
+        offset += chunk_size
+
+
+def replace_gazetteer_mentions(path: str, mentions: pl.DataFrame) -> None:
+    """Make the warehouse's gazetteer mentions exactly `mentions` (canonical columns), in one transaction."""
+    with connect(path) as con:
+        con.register("gazetteer_mentions", mentions)
+        con.begin()
+        try:
+            for statement in sorted(GAZETTEER_DIR.glob("[0-9]*.sql")):
+                con.execute(statement.read_text(encoding="utf-8"))
             con.commit()
         except Exception:
             con.rollback()

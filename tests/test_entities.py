@@ -134,9 +134,19 @@ def test_find_mentions_with_the_real_models():
 
 
 def test_ner_methods():
-    languages = pl.DataFrame({"language": ["en", "de", "und"]})
-    methods = languages.select(ner_methods(pl.col("language"), {"en": ("en_model-1", None)})).to_series().to_list()
-    assert methods == ["model:en_model-1", "none:no model for de", "none:language undetermined"]
+    articles = pl.DataFrame(
+        {
+            "language": ["en", "de", "ru", "und"],
+            "body": ["The talks went on.", "Die Gespräche gingen weiter.", "Переговоры продолжились.", "12345"],
+        }
+    )
+    methods = articles.select(ner_methods(pl.col("language"), pl.col("body"), {"en": ("en_model-1", None)})).to_series()
+    assert methods.to_list() == [
+        "model:en_model-1",
+        "gazetteer",
+        "none:no model for ru, not Latin script",
+        "none:language undetermined",
+    ]
 
 
 def known_frame(rows: list[tuple[str, str, str]]) -> pl.DataFrame:

@@ -197,9 +197,34 @@ def test_seed_entities_found_by_the_models(seeds_warehouse, seeds_expected):
     assert found / labelled >= 0.9
 
 
-def test_languages_without_a_model_say_why(seeds_warehouse):
+def test_latin_script_languages_without_a_model_use_the_gazetteer(seeds_warehouse):
     rows = fetch(seeds_warehouse[0], "select language, ner_method from articles where language in ('de', 'es') order by language")
-    assert rows == [("de", "none:no model for de"), ("es", "none:no model for es")]
+    assert rows == [("de", "gazetteer"), ("es", "gazetteer")]
+
+
+def test_the_german_seed_links_netanyahu_to_the_entity_english_articles_found(seeds_warehouse):
+    german = str((SEEDS_DIR / "de_01_netanyahu_besuch.txt").resolve())
+    english = str((SEEDS_DIR / "en_04_middle_east_trade.txt").resolve())
+    rows = fetch(
+        seeds_warehouse[0],
+        """select a.source_uri, m.surface, e.canonical_name, m.method
+        from entity_mentions m join articles a using (article_id) join entities e using (entity_id)
+        where e.canonical_name = 'Benjamin Netanyahu' and a.source_uri in (?, ?)
+        order by a.source_uri, m.start_char""",
+        [german, english],
+    )
+    german_rows = [(surface, name, method) for uri, surface, name, method in rows if uri == german]
+    assert german_rows == [
+        ("Benjamin Netanyahu", "Benjamin Netanyahu", "gazetteer"),
+        ("Netanyahu", "Benjamin Netanyahu", "gazetteer"),
+    ]
+    assert any(uri == english and method.startswith("model:") for uri, _, _, method in rows)
+    # Every gazetteer mention points into its article's clean body, as model mentions do.
+    assert fetch(
+        seeds_warehouse[0],
+        "select count(*) from entity_mentions m join articles a using (article_id) "
+        "where m.method = 'gazetteer' and substr(a.body_clean, m.start_char + 1, m.end_char - m.start_char) <> m.surface",
+    ) == [(0,)]
 
 
 def test_rerun_adds_nothing(prefect_server, tmp_path):

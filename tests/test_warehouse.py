@@ -118,3 +118,34 @@ def _hold_lock(path: str, ready, release) -> None:
     ready.set()
     release.wait(60)
     con.close()
+
+
+def test_gazetteer_mentions_follow_the_names_models_found(tmp_path):
+    from transforms.entities import match_known_entities, stable_id
+
+    ankara = pl.select(stable_id(pl.lit("ankara"))).item()
+    path = str(tmp_path / "w.duckdb")
+    german = {
+        "article_id": "d1", "source_uri": "/d.txt", "body_clean": "Ankara und Ankara.", "char_count": 18, "word_count": 3,
+        "language": "de", "ner_method": "gazetteer", "agencies": [],
+    }  # fmt: skip
+    articles = pl.concat([empty_batch().articles, empty_batch().articles.update(pl.DataFrame([german]))])
+    sources = pl.DataFrame({"article_id": ["a1", "d1"], "source_uri": ["/x.txt", "/d.txt"], "input_uri": ["/x.txt", "/d.txt"], "input_hash": ["h", "g"]})
+    mentions = empty_batch().entity_mentions.with_columns(pl.lit(ankara).alias("entity_id"))
+    warehouse.load_batch(path, "r1", "test", empty_batch(articles=articles, article_sources=sources, entity_mentions=mentions))
+
+    def gazetteer_pass() -> list[tuple]:
+        known = warehouse.known_names(path)
+        found = pl.concat([match_known_entities(chunk, known) for chunk in warehouse.gazetteer_articles(path, chunk_size=1)])
+        warehouse.replace_gazetteer_mentions(path, found)
+        return warehouse.query(path, "select article_id, surface, start_char, entity_id, method from entity_mentions order by all")[1]
+
+    assert warehouse.known_names(path).rows() == [(ankara, "ankara", "Ankara", "LOC")]
+    expected = [("a1", "Ankara", 0, ankara, "model:test"), ("d1", "Ankara", 0, ankara, "gazetteer"), ("d1", "Ankara", 11, ankara, "gazetteer")]
+    assert gazetteer_pass() == expected
+    assert gazetteer_pass() == expected  # a rerun changes nothing
+    # With the model-found mention gone, the gazetteer knows no name and its mentions and keys go too.
+    with warehouse.connect(path) as con:
+        con.execute("delete from entity_mentions where method = 'model:test'")
+    assert gazetteer_pass() == []
+    assert warehouse.query(path, "select count(*) from entity_keys")[1] == [(0,)]

@@ -187,14 +187,25 @@ def take_honorifics(mentions: pl.DataFrame, articles: pl.DataFrame) -> pl.DataFr
     )
 
 
-def ner_methods(languages: pl.Expr, pipelines: Mapping[str, tuple[str, Any]]) -> pl.Expr:
-    """How each article's entities were found: `model:<name>`, or `none:<reason>`."""
+def ner_methods(languages: pl.Expr, bodies: pl.Expr, pipelines: Mapping[str, tuple[str, Any]]) -> pl.Expr:
+    """How each article's entities are found: `model:<name>`, `gazetteer` (a Latin-script body in a language with
+    no model), or `none:<reason>`."""
     methods = {language: f"model:{name}" for language, (name, _) in pipelines.items()}
     return (
         pl.when(languages == "und")
         .then(pl.lit("none:language undetermined"))
-        .otherwise(languages.replace_strict(methods, default=pl.lit("none:no model for ") + languages, return_dtype=pl.String))
+        .when(languages.is_in(sorted(methods)))
+        .then(languages.replace_strict(methods, default=None, return_dtype=pl.String))
+        .when(is_mostly_latin(bodies))
+        .then(pl.lit(GAZETTEER_METHOD))
+        .otherwise(pl.lit("none:no model for ") + languages + pl.lit(", not Latin script"))
     )
+
+
+def is_mostly_latin(bodies: pl.Expr) -> pl.Expr:
+    """Whether a body is written mostly in Latin letters, where the gazetteer's word boundaries hold."""
+    letters = bodies.str.count_matches(r"\p{L}")
+    return (letters > 0) & (bodies.str.count_matches(r"\p{Latin}") >= letters * GAZETTEER_MIN_LATIN_SHARE)
 
 
 def entity_key(name: pl.Expr) -> pl.Expr:
@@ -436,10 +447,7 @@ def match_known_entities(articles: pl.DataFrame, known: pl.DataFrame) -> pl.Data
     surfaces = _known_surfaces(known)
     # Longest first: Aho-Corasick reports every match; the overlap rule keeps the longest.
     patterns = surfaces.sort(pl.col("surface").str.len_chars(), "surface", descending=[True, False])["surface"].to_list()
-    letters = pl.col("body_clean").str.count_matches(r"\p{L}")
-    bodies = articles.select("article_id", "body_clean").filter(
-        pl.col("body_clean").str.count_matches(r"\p{Latin}") >= letters * GAZETTEER_MIN_LATIN_SHARE, letters > 0
-    )
+    bodies = articles.select("article_id", "body_clean").filter(is_mostly_latin(pl.col("body_clean")))
     if not patterns or bodies.is_empty():
         return _empty_canonical()
     order = articles.select("article_id").with_row_index("article_no")

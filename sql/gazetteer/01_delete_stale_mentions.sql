@@ -1,0 +1,11 @@
+-- Gazetteer mentions the current names no longer give. Rows found again unchanged stay, so a rerun writes nothing.
+delete from entity_mentions
+where method = 'gazetteer'
+    and not exists (
+        select 1 from gazetteer_mentions as found
+        where found.article_id = entity_mentions.article_id
+            and found.start_char = entity_mentions.start_char
+            and found.end_char = entity_mentions.end_char
+            and found.entity_id = entity_mentions.entity_id
+            and found.entity_type = entity_mentions.entity_type
+    )
