@@ -1,4 +1,4 @@
-"""NER models: loaded once per process, NER only."""
+"""spaCy pipelines, loaded once per process: NER models (NER only) and rule-based sentence splitters."""
 
 from functools import cache
 from typing import Any
@@ -23,3 +23,15 @@ def ner_pipelines() -> dict[str, tuple[str, Any]]:
         nlp = spacy.load(package, enable=["ner"])
         pipelines[language] = (f"{nlp.meta['lang']}_{nlp.meta['name']}-{nlp.meta['version']}", nlp)
     return pipelines
+
+
+@cache
+def sentence_splitter(language: str) -> Any:
+    """A rule-based sentence splitter for `language`: spaCy's tokenizer for it, whose exceptions keep "Mr." and
+    "U.S." whole, then its punctuation sentencizer. No model, so every language gets one."""
+    try:
+        nlp = spacy.blank(language)
+    except Exception:  # spaCy has no tokenizer for it ('und', 'zh-cn') or its one needs a package we do not install
+        nlp = spacy.blank("xx")
+    nlp.add_pipe("sentencizer")
+    return nlp

@@ -12,12 +12,19 @@ from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 
 from flows import corpus, progress, warehouse
-from flows.models import ner_pipelines
+from flows.models import ner_pipelines, sentence_splitter
 from flows.settings import DEFAULT_BATCH_SIZE, DEFAULT_SOURCES, DEFAULT_WAREHOUSE, PIPELINE_VERSION
 from transforms import records
 from transforms.articles import PreparedArticles, prepare_articles
 from transforms.decoding import DEFAULT_MAX_ARTICLE_BYTES
-from transforms.entities import canonicalize_mentions, find_mentions, match_known_entities, ner_methods
+from transforms.entities import (
+    canonicalize_mentions,
+    find_mentions,
+    match_known_entities,
+    ner_methods,
+    sentence_starts,
+    with_sentence_numbers,
+)
 from transforms.language import detect_language
 
 REJECTED_SCHEMA = {"source_uri": pl.String, "reason": pl.String, "detail": pl.String, "content_hash": pl.String}
@@ -122,8 +129,14 @@ def detect_languages(articles: pl.DataFrame) -> pl.DataFrame:
 def extract_entities(articles: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Returns the articles with their `ner_method` and the canonical mentions."""
     pipelines = ner_pipelines()
-    mentions = canonicalize_mentions(find_mentions(articles, pipelines))
+    mentions = number_sentences(canonicalize_mentions(find_mentions(articles, pipelines)), articles)
     return articles.with_columns(ner_methods(pl.col("language"), pl.col("body_clean"), pipelines).alias("ner_method")), mentions
+
+
+def number_sentences(mentions: pl.DataFrame, articles: pl.DataFrame) -> pl.DataFrame:
+    """`mentions` with the sentence each starts in; only articles with mentions are split into sentences."""
+    mentioned = articles.join(mentions.select("article_id").unique(), on="article_id", how="semi")
+    return with_sentence_numbers(mentions, sentence_starts(mentioned, sentence_splitter))
 
 
 @task(**TASK_OPTIONS)
@@ -143,10 +156,16 @@ def match_gazetteer(warehouse_path: str) -> int:
     Done over the whole warehouse after loading, not per batch, so an article's gazetteer mentions depend on
     what is loaded and never on which batch or run brought the English article that named the entity."""
     known = warehouse.known_names(warehouse_path)
-    found = [match_known_entities(chunk, known) for chunk in warehouse.gazetteer_articles(warehouse_path, GAZETTEER_CHUNK)]
-    mentions = pl.concat(found) if found else match_known_entities(pl.DataFrame(schema=GAZETTEER_ARTICLE_SCHEMA), known)
+    found = [
+        number_sentences(match_known_entities(chunk, known), chunk)
+        for chunk in warehouse.gazetteer_articles(warehouse_path, GAZETTEER_CHUNK)
+    ]
+    if not found:
+        nothing = pl.DataFrame(schema=GAZETTEER_ARTICLE_SCHEMA)
+        found = [number_sentences(match_known_entities(nothing, known), nothing)]
+    mentions = pl.concat(found)
     warehouse.replace_gazetteer_mentions(warehouse_path, mentions)
-    get_run_logger().info("gazetteer: %d names, %d mentions in %d chunk(s)", known.height, mentions.height, len(found))
+    get_run_logger().info("gazetteer: %d names, %d mentions", known.height, mentions.height)
     return mentions.height
 
 

@@ -3,14 +3,17 @@ import pytest
 
 from flows.models import ner_pipelines
 from transforms.entities import (
+    SENTENCE_SCHEMA,
     canonicalize_mentions,
     entity_key,
     find_mentions,
     match_known_entities,
     ner_methods,
     repeat_mentions,
+    sentence_starts,
     take_honorifics,
     trim_mentions,
+    with_sentence_numbers,
 )
 from transforms.ids import stable_id
 
@@ -274,3 +277,27 @@ def test_a_surname_with_a_mans_and_a_womans_honorific_is_two_people():
 def test_a_short_form_does_not_link_to_a_name_of_something_named_after_it():
     mentions = mention_frame([("a", 0, "Suharto", "PERSON"), ("a", 20, "Citra Group of Suharto", "ORG"), ("b", 0, "England", "ORG"), ("b", 10, "Bank of England", "ORG")])
     assert canonicalize_mentions(mentions)["entity_key"].to_list() == ["suharto", "citra group of suharto", "england", "bank of england"]
+
+
+def test_sentence_starts_keep_abbreviations_whole_and_start_every_line():
+    from flows.models import sentence_splitter
+
+    articles = pl.DataFrame(
+        {
+            "article_id": ["a", "b"],
+            "body_clean": ["Mr. Smith met U.S. officials in Paris. They talked.\nA headline\nAnother one! Yes.", "Die Regierung tagte. Netanyahu kam."],
+            "language": ["en", "de"],
+        }
+    )
+    starts = sentence_starts(articles, sentence_splitter)
+    assert starts.rows() == [("a", 0), ("a", 39), ("a", 52), ("a", 63), ("a", 76), ("b", 0), ("b", 21)]
+
+
+def test_with_sentence_numbers_counts_sentences_before_each_mention():
+    starts = pl.DataFrame({"article_id": ["a", "a", "a", "b", "b"], "sentence_start": [0, 39, 52, 0, 21]}, schema=SENTENCE_SCHEMA)
+    mentions = pl.DataFrame(
+        {"article_id": ["b", "a", "a", "a", "a"], "start_char": [21, 0, 30, 39, 60], "surface": ["N", "M", "P", "T", "H"]},
+        schema_overrides={"start_char": pl.Int32},
+    )
+    numbered = with_sentence_numbers(mentions, starts)
+    assert numbered.rows() == [("b", 21, "N", 1), ("a", 0, "M", 0), ("a", 30, "P", 0), ("a", 39, "T", 1), ("a", 60, "H", 2)]

@@ -207,18 +207,19 @@ def test_the_german_seed_links_netanyahu_to_the_entity_english_articles_found(se
     english = str((SEEDS_DIR / "en_04_middle_east_trade.txt").resolve())
     rows = fetch(
         seeds_warehouse[0],
-        """select a.source_uri, m.surface, e.canonical_name, m.method
+        """select a.source_uri, m.surface, e.canonical_name, m.method, m.sentence_no
         from entity_mentions m join articles a using (article_id) join entities e using (entity_id)
         where e.canonical_name = 'Benjamin Netanyahu' and a.source_uri in (?, ?)
         order by a.source_uri, m.start_char""",
         [german, english],
     )
-    german_rows = [(surface, name, method) for uri, surface, name, method in rows if uri == german]
+    german_rows = [row[1:] for row in rows if row[0] == german]
+    # Third sentence (the dateline's paragraph has two); the "Lesen Sie auch" line was removed, so the seventh.
     assert german_rows == [
-        ("Benjamin Netanyahu", "Benjamin Netanyahu", "gazetteer"),
-        ("Netanyahu", "Benjamin Netanyahu", "gazetteer"),
+        ("Benjamin Netanyahu", "Benjamin Netanyahu", "gazetteer", 2),
+        ("Netanyahu", "Benjamin Netanyahu", "gazetteer", 6),
     ]
-    assert any(uri == english and method.startswith("model:") for uri, _, _, method in rows)
+    assert any(row[0] == english and row[3].startswith("model:") for row in rows)
     # Every gazetteer mention points into its article's clean body, as model mentions do.
     assert fetch(
         seeds_warehouse[0],

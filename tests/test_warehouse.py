@@ -59,7 +59,7 @@ def empty_batch(**frames) -> warehouse.LoadBatch:
         "related_headlines": pl.DataFrame(schema={"article_id": pl.String, "headline_no": pl.Int32, "headline": pl.String}),
         "entity_mentions": pl.DataFrame(
             {"article_id": ["a1"], "entity_id": ["e1"], "entity_key": ["ankara"], "entity_type": ["LOC"], "surface": ["Ankara"],
-             "start_char": [0], "end_char": [6], "model_label": ["GPE"], "method": ["model:test"]}
+             "start_char": [0], "end_char": [6], "sentence_no": [0], "model_label": ["GPE"], "method": ["model:test"]}
         ),  # fmt: skip
         "rejected_inputs": pl.DataFrame(schema={"source_uri": pl.String, "reason": pl.String, "detail": pl.String, "content_hash": pl.String}),
         "input_files": pl.DataFrame(
@@ -86,7 +86,7 @@ def test_load_batch_is_idempotent_and_loads_children_of_new_articles_only(tmp_pa
 def test_a_failing_batch_leaves_nothing_behind(tmp_path):
     path = str(tmp_path / "w.duckdb")
     broken_mentions = pl.DataFrame({"article_id": ["a1"], "entity_id": [None], "entity_key": ["k"], "entity_type": ["LOC"], "surface": ["Ankara"],
-                                    "start_char": [0], "end_char": [6], "model_label": ["GPE"], "method": ["m"]}, schema_overrides={"entity_id": pl.String})  # fmt: skip
+                                    "start_char": [0], "end_char": [6], "sentence_no": [0], "model_label": ["GPE"], "method": ["m"]}, schema_overrides={"entity_id": pl.String})  # fmt: skip
     with pytest.raises(duckdb.ConstraintException):
         warehouse.load_batch(path, "r1", "test", empty_batch(entity_mentions=broken_mentions))
     assert warehouse.query(path, "select (select count(*) from articles), (select count(*) from removed_lines), (select count(*) from input_files)")[1] == [(0, 0, 0)]
@@ -137,6 +137,7 @@ def test_gazetteer_mentions_follow_the_names_models_found(tmp_path):
     def gazetteer_pass() -> list[tuple]:
         known = warehouse.known_names(path)
         found = pl.concat([match_known_entities(chunk, known) for chunk in warehouse.gazetteer_articles(path, chunk_size=1)])
+        found = found.with_columns(pl.lit(0, dtype=pl.Int32).alias("sentence_no"))
         warehouse.replace_gazetteer_mentions(path, found)
         return warehouse.query(path, "select article_id, surface, start_char, entity_id, method from entity_mentions order by all")[1]
 

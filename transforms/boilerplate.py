@@ -633,6 +633,36 @@ def normalize_agency(name: pl.Expr) -> pl.Expr:
     return stripped.str.to_uppercase().replace_strict(AGENCY_NAMES, default=title_case, return_dtype=pl.String)
 
 
+def _take_datelines(kept: pl.DataFrame) -> pl.DataFrame:
+    """Move the datelines that open each first kept line into `dateline` (the first place) and
+    `dateline_agencies` (every bracketed agency, in order).
+
+    Stacked datelines ("GENEVA (AP) — PARIS (AFP) — Talks resumed") are all taken, one per round, so cleaning
+    clean text finds none left: cleaning is idempotent."""
+    kept = kept.with_columns(
+        pl.lit(None, dtype=pl.String).alias("dateline"), pl.lit([], dtype=pl.List(pl.String)).alias("dateline_agencies")
+    )
+    is_first = pl.col("line_no") == pl.col("first_line_no")
+    parts = pl.col("text").str.extract_groups(DATELINE)
+    place, agency = parts.struct.field("place"), parts.struct.field("agency")
+    is_dateline = (
+        is_first
+        & place.is_not_null()
+        & (agency.is_not_null() | place.str.contains(",", literal=True) | (place == place.str.to_uppercase()))
+    )
+    # Each round strips at least one character from a line it changes, so the loop ends.
+    while kept.select(is_dateline.any()).item():
+        kept = kept.with_columns(
+            pl.when(is_dateline).then(pl.coalesce("dateline", place)).otherwise("dateline").alias("dateline"),
+            pl.when(is_dateline & agency.is_not_null())
+            .then(pl.col("dateline_agencies").list.concat(pl.concat_list(agency)))
+            .otherwise("dateline_agencies")
+            .alias("dateline_agencies"),
+            pl.when(is_dateline).then(pl.col("text").str.replace(DATELINE, "")).otherwise("text").alias("text"),
+        )
+    return kept
+
+
 def clean_articles(docs: pl.DataFrame) -> CleanResult:
     """Annotate and split every line of `docs` (doc_id, text); pull datelines, agencies and related headlines."""
     lines = annotate_lines(docs)
@@ -640,28 +670,12 @@ def clean_articles(docs: pl.DataFrame) -> CleanResult:
     removed = lines.filter(pl.col("reason").is_not_null())
 
     first_kept = kept.group_by("doc_id").agg(pl.col("line_no").min().alias("first_line_no"))
-    kept = kept.join(first_kept, on="doc_id", how="left")
-    is_first = pl.col("line_no") == pl.col("first_line_no")
-    dateline_parts = pl.col("text").str.extract_groups(DATELINE)
-    kept = kept.with_columns(
-        pl.when(is_first).then(dateline_parts.struct.field("place")).alias("place"),
-        pl.when(is_first).then(dateline_parts.struct.field("agency")).alias("dateline_agency"),
-    )
-    is_dateline = pl.col("place").is_not_null() & (
-        pl.col("dateline_agency").is_not_null()
-        | pl.col("place").str.contains(",", literal=True)
-        | (pl.col("place") == pl.col("place").str.to_uppercase())
-    )
-    kept = kept.with_columns(
-        pl.when(is_dateline).then(pl.col("place")).alias("dateline"),
-        pl.when(is_dateline).then(pl.col("dateline_agency")).alias("dateline_agency"),
-        pl.when(is_dateline).then(pl.col("text").str.replace(DATELINE, "")).otherwise(pl.col("text")).alias("text"),
-    )
+    kept = _take_datelines(kept.join(first_kept, on="doc_id", how="left"))
 
     bodies = kept.group_by("doc_id", maintain_order=True).agg(
         pl.col("text").str.join("\n").alias("body_clean"),
         pl.col("dateline").drop_nulls().first().alias("dateline"),
-        pl.col("dateline_agency").drop_nulls().alias("dateline_agencies"),
+        pl.col("dateline_agencies").list.explode(keep_nulls=False, empty_as_null=False).alias("dateline_agencies"),
     )
 
     credits = (

@@ -1,7 +1,7 @@
 """Named entities: spaCy mentions over clean bodies, mapped to a common type set and made canonical; for bodies
 in a language with no model, the names already known found again by string match (`match_known_entities`)."""
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import polars as pl
@@ -109,6 +109,8 @@ MENTION_SCHEMA = {
 }
 
 
+SENTENCE_SCHEMA = {"article_id": pl.String, "sentence_start": pl.Int32}
+
 # The columns canonical mentions have, in order: what `entity_mentions` stores.
 CANONICAL_COLUMNS = (
     "article_id",
@@ -131,6 +133,52 @@ def find_mentions(articles: pl.DataFrame, pipelines: Mapping[str, tuple[str, Any
     """
     mentions, spans = model_mentions(articles, pipelines, batch_size)
     return complete_mentions(mentions, articles, spans)
+
+
+def sentence_starts(articles: pl.DataFrame, splitter_for: Callable[[str], Any], batch_size: int = 256) -> pl.DataFrame:
+    """article_id, sentence_start: where each sentence of `articles` (article_id, body_clean, language) begins.
+
+    A sentence starts at its first non-space token where `splitter_for(language)` (a spaCy pipeline with a
+    sentence splitter) puts a boundary, and at every paragraph (line) of body_clean: a headline-like paragraph
+    without a full stop is still a sentence of its own."""
+    rows: dict[str, list] = {"article_id": [], "sentence_start": []}
+    for language in sorted(articles["language"].unique().to_list()):
+        subset = articles.filter(pl.col("language") == language)
+        bodies = subset["body_clean"].to_list()
+        nlp = splitter_for(language)
+        for article_id, body, doc in zip(subset["article_id"].to_list(), bodies, nlp.pipe(bodies, batch_size=batch_size)):
+            starts = {0} | {offset + 1 for offset, char in enumerate(body) if char == "\n"}
+            for sentence in doc.sents:
+                first = next((token.idx for token in sentence if not token.is_space), None)
+                if first is not None:
+                    starts.add(first)
+            rows["article_id"].extend([article_id] * len(starts))
+            rows["sentence_start"].extend(sorted(starts))
+    return pl.DataFrame(rows, schema=SENTENCE_SCHEMA).sort("article_id", "sentence_start")
+
+
+def with_sentence_numbers(mentions: pl.DataFrame, starts: pl.DataFrame) -> pl.DataFrame:
+    """`mentions` with `sentence_no`: the 0-based index of the sentence (`sentence_starts`) each one starts in."""
+    numbered = starts.sort("article_id", "sentence_start").with_columns(
+        (pl.int_range(pl.len()).over("article_id")).cast(pl.Int32).alias("sentence_no")
+    )
+    # Sorted by offset overall, each article's rows are sorted too, which is what an as-of join by article needs;
+    # polars cannot verify that with `by`, so the check is off.
+    return (
+        mentions.with_row_index("_row")
+        .sort("start_char")
+        .join_asof(
+            numbered.sort("sentence_start"),
+            left_on="start_char",
+            right_on="sentence_start",
+            by="article_id",
+            strategy="backward",
+            check_sortedness=False,
+        )
+        .sort("_row")
+        .drop("_row", "sentence_start")
+        .with_columns(pl.col("sentence_no").fill_null(0))
+    )
 
 
 def model_mentions(

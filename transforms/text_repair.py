@@ -36,6 +36,10 @@ HORIZONTAL_SPACE = r"[\t \u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+"
 MAX_REPAIR_PASSES = 4
 
 _LINE_BREAKS = re.compile(LINE_BREAKS)
+# ftfy is given one line at a time. It fixes mojibake line by line anyway, but decides for a whole text whether
+# to unescape HTML entities (not when it sees a "<"): a "<" on a line that cleaning later removes would otherwise
+# keep "&amp;" on another line as it is, and cleaning the clean text would unescape it.
+_ASCII_LINE_BREAK = re.compile(r"(\r\n?|\n)")
 _INVISIBLE_CHARS = re.compile(INVISIBLE_CHARS)
 _HORIZONTAL_SPACE = re.compile(HORIZONTAL_SPACE)
 _LINE_END_SPACES = re.compile(r"(?m) +$")
@@ -47,7 +51,11 @@ def fix_encoding(text: str) -> str:
     for _ in range(MAX_REPAIR_PASSES):
         if not MOJIBAKE_HINT.search(text):
             break
-        fixed = ftfy.fix_text(text, config=FTFY_CONFIG)
+        fixed = "".join(
+            part if _ASCII_LINE_BREAK.fullmatch(part) else ftfy.fix_text(part, config=FTFY_CONFIG)
+            for part in _ASCII_LINE_BREAK.split(text)
+            if part
+        )
         normalized = unicodedata.normalize("NFC", _INVISIBLE_CHARS.sub("", _LINE_BREAKS.sub("\n", fixed)))
         repaired = _LINE_START_SPACES.sub("", _LINE_END_SPACES.sub("", _HORIZONTAL_SPACE.sub(" ", normalized)))
         if repaired == text:

@@ -8,4 +8,5 @@ where method = 'gazetteer'
             and found.end_char = entity_mentions.end_char
             and found.entity_id = entity_mentions.entity_id
             and found.entity_type = entity_mentions.entity_type
+            and found.sentence_no is not distinct from entity_mentions.sentence_no
     )

@@ -12,6 +12,7 @@ final as (
         surface,
         start_char,
         end_char,
+        sentence_no,
         entity_type,
         model_label,
         method,
