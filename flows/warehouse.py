@@ -21,6 +21,7 @@ LOAD_DIR = SQL_DIR / "load"
 CHECKS_DIR = SQL_DIR / "checks"
 QUERIES_DIR = SQL_DIR / "queries"
 GAZETTEER_DIR = SQL_DIR / "gazetteer"
+LINKS_DIR = SQL_DIR / "links"
 
 # DuckDB lets one process write a file at a time. Another run holding it is usually between two short
 # transactions, so a writer waits this long for the lock before giving up with a clear message. The same wait
@@ -225,15 +226,49 @@ def replaced_article_count(path: str, run_id: str) -> int:
 
 
 def refresh_entities(path: str) -> None:
-    """Rebuild the derived entity tables from all mentions, in one transaction."""
+    """Rebuild the cross-article links, each mention's entity_id and the entity tables from all mentions, in one transaction."""
     with connect(path) as con:
         con.begin()
         try:
+            for statement in sorted(LINKS_DIR.glob("*.sql")):
+                con.execute(statement.read_text(encoding="utf-8"))
             con.execute((SQL_DIR / "refresh_entities.sql").read_text(encoding="utf-8"))
             con.commit()
         except Exception:
             con.rollback()
             raise
+
+
+def link_across_articles(mentions: pl.DataFrame) -> pl.DataFrame:
+    """`mentions` (canonical columns) with `entity_id` and `entity_key` as a warehouse holding exactly them links them.
+
+    The links are computed by the warehouse's own SQL (`sql/links/`) in a throwaway in-memory database, so an
+    evaluation scores the same rule a run applies."""
+    con = duckdb.connect(":memory:")
+    try:
+        migrate(con)
+        con.register("given_mentions", mentions.with_row_index("mention_no"))
+        con.execute(
+            "insert into entity_mentions by name select article_id, entity_id, entity_id as article_entity_id, surface, "
+            "start_char, end_char, entity_type, model_label, method from given_mentions"
+        )
+        con.execute("insert into entity_keys select distinct entity_id, entity_key from given_mentions")
+        for statement in sorted(LINKS_DIR.glob("*.sql")):
+            con.execute(statement.read_text(encoding="utf-8"))
+        linked = con.execute(
+            "select given_mentions.mention_no, entity_mentions.entity_id, entity_keys.entity_key from given_mentions "
+            "inner join entity_mentions using (article_id, start_char) "
+            "inner join entity_keys on entity_keys.entity_id = entity_mentions.entity_id"
+        ).pl()
+    finally:
+        con.close()
+    return (
+        mentions.with_row_index("mention_no")
+        .drop("entity_id", "entity_key")
+        .join(linked, on="mention_no", how="left", maintain_order="left")
+        .select(["mention_no", *mentions.columns])
+        .drop("mention_no")
+    )
 
 
 def known_names(path: str) -> pl.DataFrame:

@@ -150,3 +150,198 @@ def test_gazetteer_mentions_follow_the_names_models_found(tmp_path):
         con.execute("delete from entity_mentions where method = 'model:test'")
     assert gazetteer_pass() == []
     assert warehouse.query(path, "select count(*) from entity_keys")[1] == [(0,)]
+
+
+def tagged_article(article_id: str, body: str, names: list[tuple[str, str]]) -> tuple[pl.DataFrame, ...]:
+    """(articles, article_sources, canonical mentions) of one article whose model tagged `names` (surface, label)
+    at their first occurrence in `body`, made canonical as the flow does."""
+    from transforms.entities import MENTION_SCHEMA, canonicalize_mentions
+
+    article = empty_batch().articles.with_columns(
+        pl.lit(article_id).alias("article_id"),
+        pl.lit(f"/{article_id}.txt").alias("source_uri"),
+        pl.lit(body).alias("body_clean"),
+        pl.lit(len(body)).alias("char_count"),
+    )
+    uri = f"/{article_id}.txt"
+    sources = pl.DataFrame({"article_id": [article_id], "source_uri": [uri], "input_uri": [uri], "input_hash": ["h"]})
+    raw = pl.DataFrame(
+        {
+            "article_id": [article_id] * len(names),
+            "start_char": [body.index(surface) for surface, _ in names],
+            "end_char": [body.index(surface) + len(surface) for surface, _ in names],
+            "surface": [surface for surface, _ in names],
+            "model_label": [label for _, label in names],
+            "method": ["model:test"] * len(names),
+        },
+        schema=MENTION_SCHEMA,
+    )
+    mentions = canonicalize_mentions(raw).with_columns(pl.lit(0, dtype=pl.Int32).alias("sentence_no"))
+    return article, sources, mentions
+
+
+NO_LINES = empty_batch().removed_lines.clear()
+
+
+def load_articles(path: str, articles: list[tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]]) -> None:
+    """Load each article in its own batch, in the given order, then refresh the entities as a run's end does."""
+    for article, sources, mentions in articles:
+        batch = empty_batch(articles=article, article_sources=sources, entity_mentions=mentions, removed_lines=NO_LINES)
+        warehouse.load_batch(path, "r1", "test", batch)
+    warehouse.refresh_entities(path)
+
+
+NETANYAHU_FULL = tagged_article("a1", "Benjamin Netanyahu met the press.", [("Benjamin Netanyahu", "PERSON")])
+NETANYAHU_SHORT = tagged_article("a2", "Netanyahu spoke in Jerusalem.", [("Netanyahu", "PERSON"), ("Jerusalem", "GPE")])
+BILL_CLINTON = tagged_article("b1", "Bill Clinton gave a speech.", [("Bill Clinton", "PERSON")])
+HILLARY_CLINTON = tagged_article("b2", "Hillary Clinton gave a speech.", [("Hillary Clinton", "PERSON")])
+CLINTON_SHORT = tagged_article("b3", "Clinton was not there.", [("Clinton", "PERSON")])
+
+
+def entity_rows(path: str) -> list[tuple]:
+    sql = "select canonical_name, entity_type, entity_key, mention_count, article_count from entities order by all"
+    return warehouse.query(path, sql)[1]
+
+
+def test_a_surname_alone_in_an_article_joins_the_one_full_name_in_the_warehouse(tmp_path):
+    path = str(tmp_path / "w.duckdb")
+    load_articles(path, [NETANYAHU_FULL, NETANYAHU_SHORT])
+    assert entity_rows(path) == [
+        ("Benjamin Netanyahu", "PERSON", "benjamin netanyahu", 2, 2),
+        ("Jerusalem", "LOC", "jerusalem", 1, 1),
+    ]
+    links = """
+        select short_form.entity_key, full_name.entity_key, entity_links.reason
+        from entity_links
+        inner join entity_keys as short_form using (entity_id)
+        inner join entity_keys as full_name on full_name.entity_id = entity_links.linked_entity_id
+    """
+    assert warehouse.query(path, links)[1] == [("netanyahu", "benjamin netanyahu", "only_full_name")]
+    # The mention keeps the entity its own article gave it beside the one the warehouse resolves it to.
+    keys = """
+        select m.surface, own.entity_key, resolved.entity_key
+        from entity_mentions as m
+        inner join entity_keys as own on own.entity_id = m.article_entity_id
+        inner join entity_keys as resolved on resolved.entity_id = m.entity_id
+        where m.article_id = 'a2'
+        order by m.start_char
+    """
+    assert warehouse.query(path, keys)[1] == [
+        ("Netanyahu", "netanyahu", "benjamin netanyahu"),
+        ("Jerusalem", "jerusalem", "jerusalem"),
+    ]
+    assert warehouse.query(path, "select canonical_name, article_id from article_entities order by all")[1] == [
+        ("Benjamin Netanyahu", "a1"), ("Benjamin Netanyahu", "a2"), ("Jerusalem", "a2"),
+    ]  # fmt: skip
+    pairs = "select canonical_name_a, canonical_name_b, article_count from entity_cooccurrence"
+    assert warehouse.query(path, pairs)[1] == [("Benjamin Netanyahu", "Jerusalem", 1)]
+    assert set(warehouse.run_checks(path).values()) == {0}
+
+
+def test_a_surname_two_full_names_in_the_warehouse_share_stays_its_own_entity(tmp_path):
+    path = str(tmp_path / "w.duckdb")
+    load_articles(path, [BILL_CLINTON, HILLARY_CLINTON, CLINTON_SHORT])
+    assert entity_rows(path) == [
+        ("Bill Clinton", "PERSON", "bill clinton", 1, 1),
+        ("Clinton", "PERSON", "clinton", 1, 1),
+        ("Hillary Clinton", "PERSON", "hillary clinton", 1, 1),
+    ]
+    assert warehouse.query(path, "select count(*) from entity_links")[1] == [(0,)]
+    assert set(warehouse.run_checks(path).values()) == {0}
+
+
+def test_a_second_full_name_arriving_later_undoes_the_link(tmp_path):
+    path = str(tmp_path / "w.duckdb")
+    load_articles(path, [BILL_CLINTON, CLINTON_SHORT])
+    assert entity_rows(path) == [("Bill Clinton", "PERSON", "bill clinton", 2, 2)]
+    load_articles(path, [HILLARY_CLINTON])
+    assert [row[0] for row in entity_rows(path)] == ["Bill Clinton", "Clinton", "Hillary Clinton"]
+    assert set(warehouse.run_checks(path).values()) == {0}
+
+
+def test_an_article_that_writes_the_full_name_beside_two_people_keeps_its_own_decision(tmp_path):
+    # "Mr Howard" and "Mrs Howard" beside "Michael Howard": the article shows two Howards, so its bare "Howard"
+    # stays apart there, while "Howard" alone in another article joins the warehouse's one Michael Howard.
+    path = str(tmp_path / "w.duckdb")
+    body = "Michael Howard and his wife: Mr Howard thanked Mrs Howard."
+    both = tagged_article("h1", body, [("Michael Howard", "PERSON"), ("Mr Howard", "PERSON"), ("Mrs Howard", "PERSON")])
+    alone = tagged_article("h2", "Howard said no.", [("Howard", "PERSON")])
+    load_articles(path, [both, alone])
+    names = "select m.article_id, m.surface, e.canonical_name from entity_mentions as m inner join entities as e using (entity_id)"
+    assert warehouse.query(path, names + " order by all")[1] == [
+        ("h1", "Howard", "Howard"),
+        ("h1", "Howard", "Howard"),
+        ("h1", "Michael Howard", "Michael Howard"),
+        ("h2", "Howard", "Michael Howard"),
+    ]
+    assert set(warehouse.run_checks(path).values()) == {0}
+
+
+@pytest.mark.parametrize("order", [(0, 1, 2, 3, 4), (4, 3, 2, 1, 0), (2, 4, 0, 3, 1)])
+def test_entity_tables_do_not_depend_on_load_order_and_a_refresh_changes_nothing(tmp_path, order):
+    articles = [NETANYAHU_FULL, NETANYAHU_SHORT, BILL_CLINTON, HILLARY_CLINTON, CLINTON_SHORT]
+    reference, path = str(tmp_path / "reference.duckdb"), str(tmp_path / "w.duckdb")
+    load_articles(reference, articles)
+    load_articles(path, [articles[index] for index in order])
+
+    def tables(at: str) -> list[list[tuple]]:
+        return [
+            warehouse.query(at, "select article_id, start_char, entity_id, article_entity_id from entity_mentions order by all")[1],
+            warehouse.query(at, "select * exclude (first_seen_at, last_seen_at) from entities order by all")[1],
+            warehouse.query(at, "select * from entity_aliases order by all")[1],
+            warehouse.query(at, "select * from entity_links order by all")[1],
+            warehouse.query(at, "select * from entity_keys order by all")[1],
+        ]
+
+    assert tables(path) == tables(reference)
+    warehouse.refresh_entities(path)
+    assert tables(path) == tables(reference)
+
+
+def test_link_across_articles_applies_the_warehouse_rule_to_a_frame():
+    mentions = pl.concat([NETANYAHU_SHORT[2], NETANYAHU_FULL[2], CLINTON_SHORT[2]])
+    linked = warehouse.link_across_articles(mentions)
+    assert linked.columns == mentions.columns
+    assert linked.select("article_id", "surface", "entity_key").rows() == [
+        ("a2", "Netanyahu", "benjamin netanyahu"),
+        ("a2", "Jerusalem", "jerusalem"),
+        ("a1", "Benjamin Netanyahu", "benjamin netanyahu"),
+        ("b3", "Clinton", "clinton"),
+    ]
+    assert linked.filter(pl.col("surface") == "Netanyahu")["entity_id"].item() == NETANYAHU_FULL[2]["entity_id"].item()
+
+
+@pytest.mark.parametrize(
+    ("names", "keys"),
+    [
+        # Every full name ending with it is part of the longest: linked to the longest.
+        ([("Recep Tayyip Erdoğan", "PERSON"), ("Tayyip Erdoğan", "PERSON"), ("Erdoğan", "PERSON")], ["recep tayyip erdogan"] * 3),
+        # Two full names, one with a middle initial: neither is part of the other, so "Trump" is ambiguous.
+        ([("Donald J. Trump", "PERSON"), ("Donald Trump", "PERSON"), ("Trump", "PERSON")], ["donald j trump", "donald trump", "trump"]),
+        # Places are not linked: "Korea" is not silently "South Korea".
+        ([("South Korea", "GPE"), ("Korea", "GPE")], ["south korea", "korea"]),
+        # Nor organisations: a bare "Commission" is any of several.
+        ([("European Commission", "ORG"), ("Commission", "ORG")], ["european commission", "commission"]),
+        # A connector makes the longer name another thing's.
+        ([("Citra Group of Suharto", "PERSON"), ("Suharto", "PERSON")], ["citra group of suharto", "suharto"]),
+    ],
+)
+def test_cross_article_link_rules(names, keys):
+    # One article per name, so only the cross-article rule can link them.
+    mentions = pl.concat([tagged_article(f"x{number}", f"{surface} was here.", [(surface, label)])[2] for number, (surface, label) in enumerate(names)])
+    assert warehouse.link_across_articles(mentions)["entity_key"].to_list() == keys
+
+
+def test_migration_005_keeps_mentions_loaded_before_it_as_their_article_gave_them(tmp_path, monkeypatch):
+    earlier = tmp_path / "migrations"
+    earlier.mkdir()
+    for migration in sorted(warehouse.MIGRATIONS_DIR.glob("00[1-4]_*.sql")):
+        (earlier / migration.name).write_text(migration.read_text(encoding="utf-8"), encoding="utf-8")
+    path = tmp_path / "w.duckdb"
+    monkeypatch.setattr(warehouse, "MIGRATIONS_DIR", earlier)
+    with warehouse.connect(path) as con:
+        con.execute("insert into entity_mentions values ('a1', 'e1', 'Ankara', 0, 6, 'LOC', 'GPE', 'model:test', 0)")
+    monkeypatch.undo()
+    with warehouse.connect(path) as con:
+        assert con.execute("select entity_id, article_entity_id from entity_mentions").fetchall() == [("e1", "e1")]
+        assert con.execute("select count(*) from entity_links").fetchall() == [(0,)]

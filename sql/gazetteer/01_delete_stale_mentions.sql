@@ -6,7 +6,7 @@ where method = 'gazetteer'
         where found.article_id = entity_mentions.article_id
             and found.start_char = entity_mentions.start_char
             and found.end_char = entity_mentions.end_char
-            and found.entity_id = entity_mentions.entity_id
+            and found.entity_id = entity_mentions.article_entity_id
             and found.entity_type = entity_mentions.entity_type
             and found.sentence_no is not distinct from entity_mentions.sentence_no
     )

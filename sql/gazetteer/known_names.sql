@@ -1,10 +1,11 @@
 -- The names the gazetteer looks for: every way a model-found entity was written, with its key and the type most
 -- of its model-found mentions have (ties alphabetical). Gazetteer mentions are left out, so what the gazetteer
--- finds never feeds the gazetteer.
+-- finds never feeds the gazetteer; mentions count under the entity their own article gave them (not the
+-- cross-article links, which the gazetteer's mentions help build).
 with
 
 model_mentions as (
-    select entity_id, surface, entity_type from entity_mentions
+    select article_entity_id as entity_id, surface, entity_type from entity_mentions
     where method <> 'gazetteer'
 ),
 

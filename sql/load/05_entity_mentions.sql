@@ -9,6 +9,7 @@ final as (
     select
         article_id,
         entity_id,
+        entity_id as article_entity_id,
         surface,
         start_char,
         end_char,

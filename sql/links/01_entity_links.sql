@@ -1,0 +1,85 @@
+-- A short form links to a full name only where that is unambiguous in the warehouse (issue 4): the short key is
+-- a PERSON key that is a whole-word suffix of longer PERSON keys, and every such longer key is part of the longest
+-- one. Two people sharing a surname ("bill clinton", "hillary clinton") leave the bare surname its own entity.
+-- Built from the keys mentions were loaded with (article_entity_id), never from an earlier refresh, so the links
+-- depend only on what is loaded.
+delete from entity_links;
+
+insert into entity_links by name
+with
+
+mentions as (
+    select article_entity_id as entity_id, entity_type from entity_mentions
+),
+
+entity_keys as (
+    select entity_id, entity_key from entity_keys
+),
+
+type_votes as (
+    select
+        entity_id,
+        entity_type,
+        count(*) as votes,
+    from mentions
+    group by entity_id, entity_type
+),
+
+-- A key's type is the one most of its mentions have, as in `entities`.
+key_types as (
+    select
+        entity_id,
+        first(entity_type order by votes desc, entity_type asc) as entity_type,
+    from type_votes
+    group by entity_id
+),
+
+-- People only: in one article "the Commission" after "European Commission" is that commission, across a
+-- warehouse a bare "Commission", "Bank" or "Korea" is any of many.
+people as (
+    select
+        entity_keys.entity_id,
+        entity_keys.entity_key,
+    from entity_keys
+    inner join key_types using (entity_id)
+    where key_types.entity_type = 'PERSON'
+),
+
+candidates as (
+    select
+        short_form.entity_id,
+        full_name.entity_id as linked_entity_id,
+        full_name.entity_key as linked_entity_key,
+    from people as short_form
+    inner join people as full_name
+        on ends_with(full_name.entity_key, ' ' || short_form.entity_key)
+    -- "Suharto" is not "Citra Group of Suharto": a connector before it makes the longer name another thing's
+    -- (the same words as transforms.entities.NAME_CONNECTORS).
+    where not regexp_matches(
+        left(full_name.entity_key, length(full_name.entity_key) - length(short_form.entity_key)),
+        '\b(of|for|and|et|pour|du|des|von|der)\b'
+    )
+),
+
+longest as (
+    select
+        entity_id,
+        first(linked_entity_id order by length(linked_entity_key) desc, linked_entity_key asc) as linked_entity_id,
+        first(linked_entity_key order by length(linked_entity_key) desc, linked_entity_key asc) as linked_entity_key,
+        count(*) as candidate_count,
+    from candidates
+    group by entity_id
+),
+
+final as (
+    select
+        longest.entity_id,
+        longest.linked_entity_id,
+        case when longest.candidate_count = 1 then 'only_full_name' else 'nested_full_names' end as reason,
+    from longest
+    inner join candidates using (entity_id)
+    group by longest.entity_id, longest.linked_entity_id, longest.candidate_count, longest.linked_entity_key
+    having bool_and(longest.linked_entity_key = candidates.linked_entity_key or ends_with(longest.linked_entity_key, ' ' || candidates.linked_entity_key))
+)
+
+select * from final;
