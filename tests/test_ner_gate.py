@@ -7,6 +7,7 @@ figure on GermEval 2014 test, as a ratchet. `python -m flows.evaluation.ner` and
 
 import json
 
+import polars as pl
 import pytest
 
 from flows.evaluation import canonical, ner
@@ -76,6 +77,19 @@ def test_canonicalisation_clustering_accuracy(canonicalisation):
     scores = canonical.overall(canonicalisation)
     print(f"\ncanonicalisation: {scores}")
     assert scores["clustering_accuracy"] >= canonical.MIN_CLUSTERING_ACCURACY, scores
+
+
+@pytest.mark.shared_data
+@requires_datasets
+def test_cross_article_links_leave_a_surname_an_article_gives_two_people_apart(canonicalisation):
+    # bbc/politics/011 writes "Michael Howard", "Mr Howard" and "Mrs Howard": two Howards. Michael Howard is the one
+    # full name ending in "howard" across the gold articles, yet that article's bare "Howard" is not linked to him.
+    mentions = canonicalisation.mentions
+    howards = mentions.filter((pl.col("ref") == "bbc_news_2225/bbc/politics/011.txt") & (pl.col("gold_entity") == "howard"))
+    assert howards.height == 5 and howards["found"].all()
+    assert set(howards["entity_key"]) == {"howard"}
+    full_name = mentions.filter(pl.col("surface") == "Michael Howard")
+    assert full_name["ref"].n_unique() == 4 and set(full_name["entity_key"]) == {"michael howard"}
 
 
 @pytest.mark.shared_data
