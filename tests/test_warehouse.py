@@ -314,8 +314,18 @@ def test_link_across_articles_applies_the_warehouse_rule_to_a_frame():
 @pytest.mark.parametrize(
     ("names", "keys"),
     [
-        # Every full name ending with it is part of the longest: linked to the longest.
-        ([("Recep Tayyip Erdoğan", "PERSON"), ("Tayyip Erdoğan", "PERSON"), ("Erdoğan", "PERSON")], ["recep tayyip erdogan"] * 3),
+        # Every full name ending with it is part of the longest: linked to the longest. A key of two words is a name
+        # already and is not linked on.
+        (
+            [("Recep Tayyip Erdoğan", "PERSON"), ("Tayyip Erdoğan", "PERSON"), ("Erdoğan", "PERSON")],
+            ["recep tayyip erdogan", "tayyip erdogan", "recep tayyip erdogan"],
+        ),
+        ([("Tory Liam Fox", "PERSON"), ("Liam Fox", "PERSON")], ["tory liam fox", "liam fox"]),
+        # A word that starts more full names than it ends is a given name.
+        (
+            [("Michael Howard", "PERSON"), ("Michael Heseltine", "PERSON"), ("Alun Michael", "PERSON"), ("Michael", "PERSON")],
+            ["michael howard", "michael heseltine", "alun michael", "michael"],
+        ),
         # Two full names, one with a middle initial: neither is part of the other, so "Trump" is ambiguous.
         ([("Donald J. Trump", "PERSON"), ("Donald Trump", "PERSON"), ("Trump", "PERSON")], ["donald j trump", "donald trump", "trump"]),
         # Places are not linked: "Korea" is not silently "South Korea".

@@ -1,6 +1,6 @@
--- A short form links to a full name only where that is unambiguous in the warehouse (issue 4): the short key is
--- a PERSON key that is a whole-word suffix of longer PERSON keys, and every such longer key is part of the longest
--- one. Two people sharing a surname ("bill clinton", "hillary clinton") leave the bare surname its own entity.
+-- A surname links to a full name only where that is unambiguous in the warehouse (issue 4): the short key is a
+-- one-word PERSON key that longer PERSON keys end with, and every such longer key is part of the longest one.
+-- Two people sharing a surname ("bill clinton", "hillary clinton") leave the bare surname its own entity.
 -- Built from the keys mentions were loaded with (article_entity_id), never from an earlier refresh, so the links
 -- depend only on what is loaded.
 delete from entity_links;
@@ -45,12 +45,32 @@ people as (
     where key_types.entity_type = 'PERSON'
 ),
 
+-- A key of two or more words is a name already: across a warehouse the longer keys ending with it are mostly
+-- spans the model started a word early ("tory liam fox", "lawyer louise christian" on BBC politics).
+surnames as (
+    select entity_id, entity_key from people
+    where not contains(entity_key, ' ')
+),
+
+-- A word that starts more full names than it ends is a given name ("michael": "michael howard", "michael
+-- heseltine", and only "alun michael"), as the gazetteer also judges: alone it does not say who.
+given_names as (
+    select surnames.entity_id,
+    from surnames
+    inner join people
+        on starts_with(people.entity_key, surnames.entity_key || ' ') or ends_with(people.entity_key, ' ' || surnames.entity_key)
+    group by surnames.entity_id
+    having count(*) filter (where starts_with(people.entity_key, surnames.entity_key || ' '))
+        > count(*) filter (where ends_with(people.entity_key, ' ' || surnames.entity_key))
+),
+
 candidates as (
     select
         short_form.entity_id,
         full_name.entity_id as linked_entity_id,
         full_name.entity_key as linked_entity_key,
-    from people as short_form
+    from surnames as short_form
+    anti join given_names using (entity_id)
     inner join people as full_name
         on ends_with(full_name.entity_key, ' ' || short_form.entity_key)
     -- "Suharto" is not "Citra Group of Suharto": a connector before it makes the longer name another thing's
