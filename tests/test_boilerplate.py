@@ -167,6 +167,8 @@ def test_media_link_and_promo_lines_go_anywhere(line, reason):
         "The long-term well-being of residents matters most.",
         "Voters went to the polls on Oct. 8, 2016",
         "[January 24, 2018 - Example Times]",
+        "[I know that is a lot of them. Thanks to a reader for the idea.]",
+        "3-6-16",
         "We have lived here for thirty years.",
         "The final is available on DirecTV for subscribers, the league said.",
         "Thank you for your service, the mayor told the veterans.",
@@ -194,8 +196,10 @@ def test_the_label_right_above_a_link_is_its_credit():
     assert reasons(f"{FILLER}\nJane's Garden Blog\nSource: http://example.blogspot.com/2017/02/post.html")[1][2] == "source_credit"
 
 
-def test_a_sentence_above_a_link_is_kept():
-    sentence = "The full report was published on Monday."
+@pytest.mark.parametrize(
+    "sentence", ["The full report was published on Monday.", "That is all for today. It is 9 PM Link to Audio"]
+)
+def test_a_sentence_above_a_link_is_kept(sentence):
     assert reasons(f"{FILLER}\n{sentence}\nhttp://www.example.org/report")[1] == (2, sentence, None)
 
 

@@ -412,8 +412,9 @@ BRACKETED_SITE = r"(?i)^\((?:https?://)?(?:www\.)?[\w-]+(?:\.[\w-]+)*\.(?:com|or
 # A link alone on its line, or a "Source: <link>" credit: the short line right above it is the link's label, as in
 # source lists ("Ocean plastic soup:" over "http://…") and blog footers (the blog's name over "Source: http://…").
 LINK_LINE = rf"(?i)^(?:(?:sources?|via)\s*[:：]\s*)?(?:https?://|www\.)\S+$|{TRUNCATED_LINK}"
-# A link's label: short and not a sentence (no full stop, question or exclamation mark at its end).
-LINK_LABEL = r"^.{3,}[^.!?;\x22”»]$"
+# A link's label: short and not a sentence (no full stop, question or exclamation mark in it, except inside a name
+# such as "Example.com"): "It is 9 PM. Link to Audio" above a link is a sentence and stays.
+LINK_LABEL = r"^(?:[^.!?]|\.\w){2,}[^.!?;\x22”»]$"
 
 # Messages an embedded player leaves in the text: "There was an error", "This video can not be played", "Media
 # playback is unsupported on your device". MasakhaNEWS lines lose a leading "The" ("re was an error").
@@ -423,16 +424,23 @@ MEDIA_PLAYER_MESSAGE = (
 )
 # A clip's running time alone on a line under its player: "3:02".
 MEDIA_DURATION = r"^\d{1,2}:\d{2}(?::\d{2})?$"
-# Image file names and slugs left where the picture was: "673-mayor-budget-vote", "crowd_at_the_rally_2016.jpg".
-IMAGE_FILENAME = r"(?i)^\S+\.(?:jpe?g|png|gif|webp)$|^[a-z0-9]+(?:[-_][a-z0-9]+){2,}$"
+# Image file names and slugs left where the picture was: "673-mayor-budget-vote", "crowd_at_the_rally_2016.jpg". A
+# slug has a word of three letters or more in one of its three or more parts; "3-6-16" is a date.
+IMAGE_FILENAME = (
+    r"(?i)^\S+\.(?:jpe?g|png|gif|webp)$"
+    r"|^[a-z0-9]*[a-z]{3}[a-z0-9]*(?:[-_][a-z0-9]+){2,}$"
+    r"|^[a-z0-9]+[-_][a-z0-9]*[a-z]{3}[a-z0-9]*(?:[-_][a-z0-9]+)+$"
+    r"|^[a-z0-9]+(?:[-_][a-z0-9]+)+[-_][a-z0-9]*[a-z]{3}[a-z0-9]*(?:[-_][a-z0-9]+)*$"
+)
 
 # NYT "Related Coverage" items: a headline followed by its date in capitals, "Why Voters Stayed Home OCT. 8, 2016".
 DATED_HEADLINE = (
     r"^.{10,150}[^.!?] (?:JAN|FEB|MARCH|APRIL|MAY|JUNE|JULY|AUG|SEPT|OCT|NOV|DEC)\.? \d{1,2}, (?:19|20)\d{2}$"
 )
 # Links to other stories set in square brackets between paragraphs (Washington Post): "[Senate passes the budget]".
-# No digits: a bracketed date and site ("[January 24, 2018 - example.net]") is a dateline, not a link.
-BRACKETED_LINK = r"^\[[^\[\]\d]{15,200}\]$"
+# One headline: no digits (a bracketed "[January 24, 2018 - example.net]" is a dateline) and no full stop before its
+# end (a bracketed note of several sentences is the author's).
+BRACKETED_LINK = r"^\[[^\[\]\d.]{15,200}\.?\]$"
 # Pointers that end in "here": "We've got the latest from Kyiv here.", "Read the full report here", "Follow live
 # updates here".
 RELATED_HERE = (
