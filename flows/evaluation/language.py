@@ -1,7 +1,7 @@
 """Evaluate `transforms.language.detect_language` on real labelled text, and measure its thresholds.
 
     .venv/bin/python -m flows.evaluation.language [--datasets DIR] [--articles N] [--short-texts N] [--workers N]
-    .venv/bin/python -m flows.evaluation.language --calibrate     # re-measure VOCABULARY_PROFILES
+    .venv/bin/python -m flows.evaluation.language --calibrate     # re-measure profiles and frequent-word floors
 
 Data (read from ../shared/datasets at run time, research-licensed, never copied):
   * MasakhaNEWS `test.tsv`, the `text` column of the first N articles per language; the folder is the gold language.
@@ -321,7 +321,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--articles", type=int, default=DEFAULT_ARTICLES_PER_LANGUAGE, help="MasakhaNEWS articles per language")
     parser.add_argument("--short-texts", type=int, default=DEFAULT_SHORT_TEXTS_PER_LANGUAGE, help="lingua lines per language and subset")
     parser.add_argument("--workers", type=int, default=min(2, os.cpu_count() or 1))
-    parser.add_argument("--calibrate", action="store_true", help="re-measure the stop-word profiles instead")
+    parser.add_argument(
+        "--calibrate", action="store_true", help="re-measure the stop-word profiles and frequent-word floors instead"
+    )
     args = parser.parse_args(argv)
     if not (args.datasets / MASAKHANEWS).is_dir() or not (args.datasets / LINGUA).is_dir():
         console.print(f"[red]datasets not found under {args.datasets}[/] (needs {MASAKHANEWS} and {LINGUA})")
