@@ -10,7 +10,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from flows import warehouse
-from flows.settings import DEFAULT_BATCH_SIZE, DEFAULT_SOURCES, DEFAULT_WAREHOUSE
+from flows.settings import DEFAULT_BATCH_SIZE, DEFAULT_SOURCES, DEFAULT_WAREHOUSE, DEFAULT_WORKERS
 from transforms.decoding import DEFAULT_MAX_ARTICLE_BYTES
 
 app = typer.Typer(
@@ -36,6 +36,8 @@ def _quiet_prefect(verbose: bool) -> None:
     # Prefect reads its logging level on import; a CLI run shows a progress bar and a summary instead of
     # Prefect's per-task lines, which stay one flag away.
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbose else "WARNING")
+    # A Dask cluster logs every worker's start and stop at INFO; the same flag shows them.
+    os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "info" if verbose else "warning")
 
 
 def _print_table(title: str, columns: list[str], rows: list[tuple]) -> None:
@@ -91,6 +93,19 @@ def run(
             "such as text/body/content, title/headline, url/link, date/published_at, source/outlet, language/lang.",
         ),
     ] = None,
+    task_runner: Annotated[
+        str,
+        typer.Option(
+            help="Where language detection and NER run: processes (worker processes on this machine), local (this "
+            "process only) or dask (a Dask cluster via prefect-dask: a local one with --workers processes, or the "
+            "existing one at --dask-address). Batches under 100 articles per worker stay in this process.",
+        ),
+    ] = "processes",
+    workers: Annotated[int, typer.Option(min=1, help="Worker processes (default: the machine's cores); each batch is split over them.")] = DEFAULT_WORKERS,
+    dask_address: Annotated[
+        str | None,
+        typer.Option(help="Scheduler address of an existing Dask cluster, e.g. tcp://10.0.0.5:8786 (with --task-runner dask)."),
+    ] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Exit 1 when any input or row was rejected.")] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's task logs.")] = False,
 ) -> None:
@@ -98,12 +113,14 @@ def run(
     _quiet_prefect(verbose)
     from flows import corpus, progress
     from flows.pipeline import news_etl
+    from flows.runners import heavy_stage_runner
     from transforms.records import parse_field_options
 
     source_list = list(sources or DEFAULT_SOURCES)
     try:
         corpus.discover_inputs(source_list)
         fields = parse_field_options(field or [])
+        heavy_stage_runner(task_runner, workers, dask_address)
     except (corpus.SourceNotFound, ValueError) as error:
         _fail(str(error))
 
@@ -128,6 +145,9 @@ def run(
                 batch_size=batch_size,
                 max_article_bytes=max_article_bytes,
                 fields=fields or None,
+                task_runner=task_runner,
+                workers=workers,
+                dask_address=dask_address,
             )
         except Exception as error:  # the run row records it; the user gets one line, not a traceback
             bar.stop()

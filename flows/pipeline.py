@@ -11,9 +11,9 @@ from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 
-from flows import corpus, progress, warehouse
+from flows import corpus, progress, runners, warehouse
 from flows.models import ner_pipelines, sentence_splitter
-from flows.settings import DEFAULT_BATCH_SIZE, DEFAULT_SOURCES, DEFAULT_WAREHOUSE, PIPELINE_VERSION
+from flows.settings import DEFAULT_BATCH_SIZE, DEFAULT_SOURCES, DEFAULT_WAREHOUSE, DEFAULT_WORKERS, PIPELINE_VERSION
 from transforms import records
 from transforms.articles import PreparedArticles, prepare_articles
 from transforms.decoding import DEFAULT_MAX_ARTICLE_BYTES
@@ -133,6 +133,17 @@ def extract_entities(articles: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame
     return articles.with_columns(ner_methods(pl.col("language"), pl.col("body_clean"), pipelines).alias("ner_method")), mentions
 
 
+def annotate(runner: runners.TaskRunner, articles: pl.DataFrame, workers: int) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Language and entities of `articles`, in their order: a small batch in this process, a large one split
+    over the runner's workers (each loads its models once and keeps them for the run)."""
+    parts = runners.split_for_workers(articles, workers)
+    if len(parts) == 1:
+        return extract_entities(detect_languages(articles))
+    with_language = [runner.submit(detect_languages, {"articles": part}) for part in parts]
+    tagged = [runner.submit(extract_entities, {"articles": future}).result() for future in with_language]
+    return pl.concat([articles for articles, _ in tagged]), pl.concat([mentions for _, mentions in tagged])
+
+
 def number_sentences(mentions: pl.DataFrame, articles: pl.DataFrame) -> pl.DataFrame:
     """`mentions` with the sentence each starts in; only articles with mentions are split into sentences."""
     mentioned = articles.join(mentions.select("article_id").unique(), on="article_id", how="semi")
@@ -204,11 +215,16 @@ def news_etl(
     batch_size: int = DEFAULT_BATCH_SIZE,
     max_article_bytes: int = DEFAULT_MAX_ARTICLE_BYTES,
     fields: dict[str, str] | None = None,
+    task_runner: str = "processes",
+    workers: int = DEFAULT_WORKERS,
+    dask_address: str | None = None,
 ) -> dict:
     """Load raw news articles from files, folders or globs into the DuckDB warehouse.
 
     `fields` names the input field that fills a column of a structured input (`{"text": "body"}`); see
-    transforms.records.FIELD_CANDIDATES for the defaults."""
+    transforms.records.FIELD_CANDIDATES for the defaults. Language detection and NER run where `task_runner`
+    says (runners.TASK_RUNNERS), each batch split over `workers`; `dask_address` points the dask runner at an
+    existing cluster's scheduler instead of starting a local one."""
     source_list = list(sources or DEFAULT_SOURCES)
     run_id = str(flow_run.id)
     run_lock = warehouse.acquire_run_lock(warehouse_path, run_id)
@@ -219,37 +235,38 @@ def news_etl(
         pending = skip_unchanged_inputs(warehouse_path, inputs)
         counts.update(inputs_discovered=len(inputs), inputs_unchanged=len(inputs) - len(pending))
         reader = open_corpus(warehouse_path, pending, max_article_bytes, fields)
-        for read in read_batches(reader, batch_size):
-            prepared = clean(read.docs)
-            new_articles = drop_known_articles(warehouse_path, prepared.articles)
-            with_language = detect_languages(new_articles)
-            tagged, mentions = extract_entities(with_language)
-            loaded = load(
-                warehouse_path,
-                run_id,
-                warehouse.LoadBatch(
-                    articles=tagged,
-                    removed_lines=prepared.removed_lines,
-                    related_headlines=prepared.related_headlines,
-                    entity_mentions=mentions,
-                    rejected_inputs=read.rejected,
-                    input_files=read.input_files,
-                    article_sources=records.article_sources(read.docs, prepared.sources),
-                ),
-            )
-            counts.update(
-                inputs_unchanged=read.unchanged,
-                inputs_read=read.inputs_read,
-                inputs_rejected=read.rejected.height,
-                articles_read=read.docs.height,
-                articles_duplicate=read.docs.height - new_articles.height,
-                articles_language_detected=with_language.height,
-                articles_ner=tagged.filter(pl.col("ner_method").str.starts_with("model:")).height,
-                articles_loaded=loaded,
-                lines_removed=prepared.removed_lines.join(new_articles.select("article_id"), on="article_id", how="semi").height,
-                mentions_loaded=mentions.height,
-            )
-            progress.report(reader.inputs_done, len(pending))
+        parallel_workers = 1 if task_runner == "local" else workers
+        with runners.heavy_stage_runner(task_runner, workers, dask_address) as runner:
+            for read in read_batches(reader, batch_size):
+                prepared = clean(read.docs)
+                new_articles = drop_known_articles(warehouse_path, prepared.articles)
+                tagged, mentions = annotate(runner, new_articles, parallel_workers)
+                loaded = load(
+                    warehouse_path,
+                    run_id,
+                    warehouse.LoadBatch(
+                        articles=tagged,
+                        removed_lines=prepared.removed_lines,
+                        related_headlines=prepared.related_headlines,
+                        entity_mentions=mentions,
+                        rejected_inputs=read.rejected,
+                        input_files=read.input_files,
+                        article_sources=records.article_sources(read.docs, prepared.sources),
+                    ),
+                )
+                counts.update(
+                    inputs_unchanged=read.unchanged,
+                    inputs_read=read.inputs_read,
+                    inputs_rejected=read.rejected.height,
+                    articles_read=read.docs.height,
+                    articles_duplicate=read.docs.height - new_articles.height,
+                    articles_language_detected=tagged.height,
+                    articles_ner=tagged.filter(pl.col("ner_method").str.starts_with("model:")).height,
+                    articles_loaded=loaded,
+                    lines_removed=prepared.removed_lines.join(new_articles.select("article_id"), on="article_id", how="semi").height,
+                    mentions_loaded=mentions.height,
+                )
+                progress.report(reader.inputs_done, len(pending))
         counts.update(articles_replaced=count_replaced_articles(warehouse_path, run_id))
         match_gazetteer(warehouse_path)
         rebuild_entities(warehouse_path)

@@ -16,6 +16,10 @@ DEFAULT_WAREHOUSE = os.environ.get("NEWS_ETL_WAREHOUSE", str(PROJECT_ROOT / "war
 # large enough that Prefect's per-task bookkeeping is noise.
 DEFAULT_BATCH_SIZE = 500
 
+# Worker processes for language detection and NER: both cores of a 2-core machine. They are CPU-bound Python,
+# so threads would share one core.
+DEFAULT_WORKERS = os.cpu_count() or 1
+
 PIPELINE_VERSION = version("news-etl")
 
 # Prefect offline and quiet: no telemetry, a project-local home (its SQLite database and logs stay out of the

@@ -131,3 +131,96 @@ def test_an_article_of_only_boilerplate_has_an_empty_body_and_keeps_its_lines():
     result = clean_articles(pl.DataFrame({"doc_id": [1], "text": ["Share this article: Facebook | X"]}))
     assert result.articles["body_clean"].to_list() == [""]
     assert result.lines["reason"].to_list() == ["share_prompt"]
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        ("http://www.example.org…Plastics site:", "bare_url"),
+        ("(examplenews.com)", "source_credit"),
+        ("There was an error", "photo_credit"),
+        ("re was an error", "photo_credit"),
+        ("This video can not be played", "photo_credit"),
+        ("3:02", "photo_credit"),
+        ("council-budget-vote-2016", "photo_credit"),
+        ("crowd_at_the_rally.jpg", "photo_credit"),
+        ("Why Voters Stayed Home OCT. 8, 2016", "related_headline"),
+        ("[Senate passes the budget after an all-night session]", "related_headline"),
+        ("We've got the latest from the summit here.", "related_headline"),
+        ("Example TV is available on DirecTV Ch. 349 and Dish 216.", "media_promo"),
+        ("For more places to find Example TV – Click Here Now", "media_promo"),
+        ("You can start your own conversation by sharing this article", "share_prompt"),
+        ("Thank you for reading", "share_prompt"),
+    ],
+)
+def test_media_link_and_promo_lines_go_anywhere(line, reason):
+    assert reasons(f"{FILLER}\n{line}\n{FILLER}") == [(1, FILLER, None), (2, line, reason), (3, FILLER, None)]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The site http://www.example.org… was down for hours on Monday.",
+        "(The agency said the figures were provisional.)",
+        "There was an error in the vote count, the commission said.",
+        "The race was won in 3:02 by a runner from the valley.",
+        "The long-term well-being of residents matters most.",
+        "Voters went to the polls on Oct. 8, 2016",
+        "[January 24, 2018 - Example Times]",
+        "[I know that is a lot of them. Thanks to a reader for the idea.]",
+        "3-6-16",
+        "We have lived here for thirty years.",
+        "The final is available on DirecTV for subscribers, the league said.",
+        "Thank you for your service, the mayor told the veterans.",
+        "Thank you!",
+    ],
+)
+def test_near_misses_of_media_link_and_promo_rules_are_kept(sentence):
+    assert reasons(f"{FILLER}\n{sentence}\n{FILLER}") == [(1, FILLER, None), (2, sentence, None), (3, FILLER, None)]
+
+
+def test_thanks_alone_goes_in_the_footer():
+    assert reasons(f"{FILLER}\nThank You!\nShare this article: Facebook | X")[1:] == [
+        (2, "Thank You!", "share_prompt"),
+        (3, "Share this article: Facebook | X", "share_prompt"),
+    ]
+
+
+def test_the_label_right_above_a_link_is_its_credit():
+    assert reasons(f"{FILLER}\nOcean plastic report:\nhttp://www.example.org/report\n{FILLER}") == [
+        (1, FILLER, None),
+        (2, "Ocean plastic report:", "source_credit"),
+        (3, "http://www.example.org/report", "bare_url"),
+        (4, FILLER, None),
+    ]
+    assert reasons(f"{FILLER}\nJane's Garden Blog\nSource: http://example.blogspot.com/2017/02/post.html")[1][2] == "source_credit"
+
+
+@pytest.mark.parametrize(
+    "sentence", ["The full report was published on Monday.", "That is all for today. It is 9 PM Link to Audio"]
+)
+def test_a_sentence_above_a_link_is_kept(sentence):
+    assert reasons(f"{FILLER}\n{sentence}\nhttp://www.example.org/report")[1] == (2, sentence, None)
+
+
+def test_a_closing_about_section_goes_from_its_head_to_the_end():
+    footer = [
+        "About Us:",
+        "Example Research provides market reports to industries and governments.",
+        "Contact Details:",
+        "Jane Doe",
+        "Suite 800, Dallas 75252.",
+    ]
+    assert reasons("\n".join([FILLER, *footer])) == [(1, FILLER, None)] + [
+        (number, line, "author_bio") for number, line in enumerate(footer, start=2)
+    ]
+
+
+def test_a_closing_resources_section_goes_from_its_head_to_the_end():
+    footer = ["Recommended Resources", "Example Cartoons are free to view and download.", "Examplehealth.com offers guides."]
+    assert [reason for _, _, reason in reasons("\n".join([FILLER, *footer]))] == [None] + ["related_headline"] * 3
+
+
+def test_an_about_head_far_from_the_end_is_a_subhead_and_kept():
+    body = ["About the council:", *([FILLER] * 12)]
+    assert all(reason is None for _, _, reason in reasons("\n".join([FILLER, *body])))

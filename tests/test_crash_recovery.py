@@ -24,7 +24,7 @@ AG_NEWS = SHARED_DIR / "datasets" / "ag_news_test" / "test.csv"
 
 # The crash test reads this many AG News rows (English title + short description; the English NER model runs on
 # each, quickly, since they are short), split into files so that the manifest is written part-way through the run.
-AG_NEWS_ROWS = 1600
+AG_NEWS_ROWS = 3000
 AG_NEWS_FILES = 4
 CRASH_BATCH_SIZE = 100
 

@@ -1,7 +1,7 @@
 import polars as pl
 import pytest
 
-from transforms.language import LANGUAGE_STRUCT, MIN_LETTERS, detect_language
+from transforms.language import LANGUAGE_STRUCT, MIN_LETTERS, _frequent_words_fit, detect_language, frequent_word_fit
 
 # Written for these tests; none of it comes from a dataset.
 ENGLISH = (
@@ -106,3 +106,40 @@ def test_struct_dtype_is_the_published_contract():
         "language", "language_score", "language_guess", "language_reason", "language_method", "script",
         "language_shares",
     ]
+
+
+def test_frequent_words_are_compared_with_stop_words_and_word_frequencies():
+    texts = pl.DataFrame(
+        {
+            "key": [0, 1, 2],
+            "language": ["sw", "en", "en"],
+            "text": [
+                "na ya mpe ezali oyo ba ko te mpo lokola na ya na",
+                "the cat and the dog of the house",
+                "di pikin dey for di house wey dem build",
+            ],
+        },
+        schema={"key": pl.UInt32, "language": pl.String, "text": pl.String},
+    )
+    fit = frequent_word_fit(texts).with_columns(pl.col("mean_zipf").round(2))
+    # Lingala's na and ya are Swahili stop words, its mpe, ezali, oyo are not; wordfreq lists no Swahili.
+    assert fit.rows() == [
+        (0, "sw", 13, 0.2, None),
+        (1, "en", 8, 0.5, 6.70),
+        (2, "en", 9, 0.125, 4.10),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("language", "top_stop_share", "mean_zipf", "fits"),
+    [
+        ("sw", 0.4, None, True),
+        ("sw", 0.2, None, False),
+        ("en", 0.5, 5.24, True),
+        ("en", 0.4, 5.8, False),
+        ("en", 0.9, 4.9, False),
+        ("de", 0.0, None, True),
+    ],
+)
+def test_frequent_words_fit_the_measured_floors(language, top_stop_share, mean_zipf, fits):
+    assert _frequent_words_fit({"top_stop_share": top_stop_share, "mean_zipf": mean_zipf}, language) is fits

@@ -10,10 +10,6 @@ requires_datasets = pytest.mark.skipif(
     reason=f"MasakhaNEWS and the lingua test data are not under {DATASETS} (../shared absent)",
 )
 
-# Below the issue's 0.90 for unsupported languages, measured (first 60 test articles): Lingala is read as Swahili and
-# fits Swahili's stop words (0.45 honest), Nigerian Pidgin as English (0.88). The floors pin what is reached.
-HONEST_FLOOR_BELOW_TARGET = {"lin": 0.40, "pcm": 0.85}
-
 
 @pytest.fixture(scope="module")
 def figures() -> evaluation.LanguageEvaluation:
@@ -46,15 +42,6 @@ def test_supported_languages_are_rarely_turned_into_und(figures, folder):
     "folder", sorted(set(evaluation.MASAKHANEWS_CODES) - set(evaluation.MASAKHANEWS_SUPPORTED))
 )
 def test_unsupported_languages_are_stored_honestly(figures, folder):
-    floor = HONEST_FLOOR_BELOW_TARGET.get(folder, evaluation.UNSUPPORTED_HONEST_FLOOR)
-    assert figures.unsupported_honest[folder] >= floor
-
-
-@requires_datasets
-@pytest.mark.shared_data
-@pytest.mark.xfail(strict=True, reason="Lingala and Nigerian Pidgin still pass as sw / en (see the evaluation)")
-@pytest.mark.parametrize("folder", sorted(HONEST_FLOOR_BELOW_TARGET))
-def test_unsupported_languages_reach_the_issue_target(figures, folder):
     assert figures.unsupported_honest[folder] >= evaluation.UNSUPPORTED_HONEST_FLOOR
 
 

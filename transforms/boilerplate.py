@@ -4,9 +4,10 @@ Nothing is dropped silently: `clean_articles` returns the removed lines with the
 bodies, and what is metadata rather than noise (datelines, agency credits, related headlines) comes back as
 columns and rows.
 
-Three kinds of rule, all data below: a `LineRule` matches one line on its own words; a `NeighbourRule` removes a
+Four kinds of rule, all data below: a `LineRule` matches one line on its own words; a `NeighbourRule` removes a
 line because of the line next to it ("Play VIDEO" between two copies of a video title); a `ListRule` removes the
-short items that follow a list lead ("Read more about:"). Precision comes first: removing a real sentence is
+short items that follow a list lead ("Read more about:"); a `SectionRule` removes a short closing section from its
+head to the end ("About Us:" and the publisher's blurb). Precision comes first: removing a real sentence is
 worse than leaving a promo, so a rule names words, never a shape alone, and footer/header kinds fire only in the
 contiguous block of candidate lines at the start or end of a body. Measured against the hand-labelled gold set by
 `python -m flows.evaluation.boilerplate`.
@@ -49,6 +50,14 @@ class ListRule:
     item: str  # what each item looks like
     max_items: int  # items after the lead that may go; a list is short, and a subhead often follows it
     max_chars: int
+
+
+@dataclass(frozen=True)
+class SectionRule:
+    reason: str
+    lead: str  # the head of a section that closes the body: "About Us:", "Contact Details:"
+    max_lines: int  # the section, its head included, is at most this many non-empty lines and ends the body
+    max_chars: int  # a longer line inside the section stays
 
 
 # --- vocabularies, per language (en, fr, de, es, pt, it, tr, sw, so) ---------------------------------------------
@@ -396,6 +405,80 @@ BARE_URL = (
     r"|^@\w{2,30}$|^(?:#[\p{L}\p{N}_]+\s*)+$"
 )
 
+# A link the scraper cut short with an ellipsis, the next link's label run on: "http://en.example.org…Plastics site:".
+TRUNCATED_LINK = r"^(?:https?://|www\.)[^\s…]+…"
+# A site name alone in brackets, crediting the post it closes: "(examplesite.com)".
+BRACKETED_SITE = r"(?i)^\((?:https?://)?(?:www\.)?[\w-]+(?:\.[\w-]+)*\.(?:com|org|net|co\.uk|info|news|tv)/?\)$"
+# A link alone on its line, or a "Source: <link>" credit: the short line right above it is the link's label, as in
+# source lists ("Ocean plastic soup:" over "http://…") and blog footers (the blog's name over "Source: http://…").
+LINK_LINE = rf"(?i)^(?:(?:sources?|via)\s*[:：]\s*)?(?:https?://|www\.)\S+$|{TRUNCATED_LINK}"
+# A link's label: short and not a sentence (no full stop, question or exclamation mark in it, except inside a name
+# such as "Example.com"): "It is 9 PM. Link to Audio" above a link is a sentence and stays.
+LINK_LABEL = r"^(?:[^.!?]|\.\w){2,}[^.!?;\x22”»]$"
+
+# Messages an embedded player leaves in the text: "There was an error", "This video can not be played", "Media
+# playback is unsupported on your device". MasakhaNEWS lines lose a leading "The" ("re was an error").
+MEDIA_PLAYER_MESSAGE = (
+    r"(?i)^(?:(?:the)?re was an error|this video can ?not be played|media playback is (?:unsupported|not supported)"
+    r" on your device|your browser does not support (?:the )?(?:video|audio)(?: tag| element| player)?)\.?$"
+)
+# A clip's running time alone on a line under its player: "3:02".
+MEDIA_DURATION = r"^\d{1,2}:\d{2}(?::\d{2})?$"
+# Image file names and slugs left where the picture was: "673-mayor-budget-vote", "crowd_at_the_rally_2016.jpg". A
+# slug has a word of three letters or more in one of its three or more parts; "3-6-16" is a date.
+IMAGE_FILENAME = (
+    r"(?i)^\S+\.(?:jpe?g|png|gif|webp)$"
+    r"|^[a-z0-9]*[a-z]{3}[a-z0-9]*(?:[-_][a-z0-9]+){2,}$"
+    r"|^[a-z0-9]+[-_][a-z0-9]*[a-z]{3}[a-z0-9]*(?:[-_][a-z0-9]+)+$"
+    r"|^[a-z0-9]+(?:[-_][a-z0-9]+)+[-_][a-z0-9]*[a-z]{3}[a-z0-9]*(?:[-_][a-z0-9]+)*$"
+)
+
+# NYT "Related Coverage" items: a headline followed by its date in capitals, "Why Voters Stayed Home OCT. 8, 2016".
+DATED_HEADLINE = (
+    r"^.{10,150}[^.!?] (?:JAN|FEB|MARCH|APRIL|MAY|JUNE|JULY|AUG|SEPT|OCT|NOV|DEC)\.? \d{1,2}, (?:19|20)\d{2}$"
+)
+# Links to other stories set in square brackets between paragraphs (Washington Post): "[Senate passes the budget]".
+# One headline: no digits (a bracketed "[January 24, 2018 - example.net]" is a dateline) and no full stop before its
+# end (a bracketed note of several sentences is the author's).
+BRACKETED_LINK = r"^\[[^\[\]\d.]{15,200}\.?\]$"
+# Pointers that end in "here": "We've got the latest from Kyiv here.", "Read the full report here", "Follow live
+# updates here".
+RELATED_HERE = (
+    r"(?i)^(?:we(?:'ve|’ve| have) got|you can (?:read|find|follow|watch|get)|read|find|follow|watch|get)"
+    r" (?:the |all the |our |more )?(?:latest|full|live|more|all)\b.{0,100}\bhere\.?$"
+)
+
+# TV-channel promos: "Example TV is available on DirecTV Ch. 349, …", "For more places to find Example TV – Click
+# Here Now".
+CHANNEL_PROMO = (
+    r"(?i)\bis (?:now )?available on (?:directv|dish|u-verse|fios|xfinity|comcast|sky|freeview|roku)\b.{0,20}\bch(?:annel"
+    r"|\.)\s*\d|\bclick here now!?$"
+)
+
+# Sign-offs of share pleas closing a post: "You can even start your own conversation by sharing this information",
+# "Thank you for reading", "Thank You!".
+SHARE_SIGNOFF = (
+    r"(?i)\bby sharing this (?:information|article|post|story|video)\b|^(?:thank you|thanks) for (?:reading|sharing"
+    r"|your support)\b"
+)
+THANKS_LINE = r"(?i)^(?:thank you|thanks)(?: so much)?[.!]*$"
+
+# Heads of the closing section of a press release or a blog post, where everything below is about the publisher:
+# "About Us:", "About Example Outdoors, an Example Brands Company:", "Contact Details:", "Media contact:".
+ABOUT_SECTION_LEAD = (
+    r"^(?i:about us|about the (?:author|authors|company|publisher))\s*[:：]?$|^(?i:about) \p{Lu}[^.!?]{0,80}:$"
+    r"|^(?i:contact details|contact information|media contacts?|press contacts?|corporate office"
+    r"|for media inquiries)\s*[:：]$"
+)
+# Heads of a closing list of the publisher's other sites and resources: "Recommended Resources", "Further reading:".
+RESOURCES_SECTION_LEAD = (
+    r"(?i)^(?:recommended (?:resources|reading|sites)|further reading|more resources|useful resources"
+    r"|ressources recommandées|pour aller plus loin|weiterführende links|lecturas recomendadas|leituras recomendadas"
+    r"|letture consigliate)\s*[:：]?$"
+)
+# A closing section has at most this many non-empty lines, its head included.
+SECTION_MAX_LINES = 12
+
 # A gallery caption cut short above its full version is at most this long.
 TRUNCATED_CAPTION_MAX_CHARS = 150
 
@@ -468,8 +551,24 @@ RULES: tuple[LineRule, ...] = (
     # "Home » News » …", "Continue reading the main story"; "Filed under: …" at the edges.
     LineRule("navigation", NAVIGATION, ANYWHERE, 200),
     LineRule("navigation", NAVIGATION_EDGE, EDGE, 600),
-    # "https://www.youtube.com/watch?v=…" alone on its line.
+    # "https://www.youtube.com/watch?v=…" alone on its line; "http://example.org…Next label:" cut short by the scraper.
     LineRule("bare_url", BARE_URL, ANYWHERE, 300),
+    LineRule("bare_url", TRUNCATED_LINK, ANYWHERE, 300),
+    # "(examplesite.com)" under a byline or closing a post.
+    LineRule("source_credit", BRACKETED_SITE, ANYWHERE, 80),
+    # "There was an error", "3:02" and image file names where a clip or picture was embedded.
+    LineRule("photo_credit", MEDIA_PLAYER_MESSAGE, ANYWHERE, 120),
+    LineRule("photo_credit", MEDIA_DURATION, ANYWHERE, 10),
+    LineRule("photo_credit", IMAGE_FILENAME, ANYWHERE, 200),
+    # "Why Voters Stayed Home OCT. 8, 2016", "[Senate passes the budget]", "We've got the latest … here.".
+    LineRule("related_headline", DATED_HEADLINE, ANYWHERE, 170),
+    LineRule("related_headline", BRACKETED_LINK, ANYWHERE, 202),
+    LineRule("related_headline", RELATED_HERE, ANYWHERE, 160),
+    # "… is available on DirecTV Ch. 349 …", "… – Click Here Now".
+    LineRule("media_promo", CHANNEL_PROMO, ANYWHERE, 400),
+    # "… by sharing this information", "Thank you for reading"; a bare "Thank You!" only in a footer.
+    LineRule("share_prompt", SHARE_SIGNOFF, ANYWHERE, 200),
+    LineRule("share_prompt", THANKS_LINE, FOOTER, 30),
 )
 
 NEIGHBOUR_RULES: tuple[NeighbourRule, ...] = (
@@ -486,6 +585,8 @@ NEIGHBOUR_RULES: tuple[NeighbourRule, ...] = (
     # BBC programme promos: title and blurb above "Watch on BBC iPlayer (UK Only)".
     NeighbourRule("media_promo", r".", MEDIA_PROMO_CALL, 1, 300),
     NeighbourRule("media_promo", CAPTION_TITLE, MEDIA_PROMO_CALL, 2, 100),
+    # Source lists and blog footers: "Ocean plastic soup:" right above its link, a blog's name above "Source: http://…".
+    NeighbourRule("source_credit", LINK_LABEL, LINK_LINE, 1, 80),
 )
 
 LIST_RULES: tuple[ListRule, ...] = (
@@ -493,8 +594,17 @@ LIST_RULES: tuple[ListRule, ...] = (
     ListRule("related_headline", RELATED_LIST_LEAD, LIST_ITEM, 3, 120),
 )
 
+SECTION_RULES: tuple[SectionRule, ...] = (
+    # Press releases and blogs close with "About Us:" / "Contact Details:" and the publisher's blurb, names, address.
+    SectionRule("author_bio", ABOUT_SECTION_LEAD, SECTION_MAX_LINES, 1500),
+    # Blogs close with "Recommended Resources" and a blurb for each of the network's other sites.
+    SectionRule("related_headline", RESOURCES_SECTION_LEAD, SECTION_MAX_LINES, 400),
+)
+
 # Every reason a removed line can carry; the warehouse check `assert_removed_lines_have_known_reason` accepts these.
-REASON_CODES: tuple[str, ...] = tuple(sorted({rule.reason for rule in (*RULES, *NEIGHBOUR_RULES, *LIST_RULES)}))
+REASON_CODES: tuple[str, ...] = tuple(
+    sorted({rule.reason for rule in (*RULES, *NEIGHBOUR_RULES, *LIST_RULES, *SECTION_RULES)})
+)
 
 # Known agencies and outlets, as credited in upper or mixed case, mapped to one display name each.
 AGENCY_NAMES = {
@@ -567,7 +677,7 @@ def _at(expr: pl.Expr, offset: int) -> pl.Expr:
 
 
 def _conditions(line: pl.Expr) -> list[tuple[str, str, pl.Expr]]:
-    """(reason, scope, condition) for every rule, in priority order: line rules, neighbour rules, list rules."""
+    """(reason, scope, condition) for every rule, in priority order: line, neighbour, list, then section rules."""
     conditions = [(rule.reason, rule.scope, _line_matches(line, rule.pattern, rule.max_chars)) for rule in RULES]
     for rule in NEIGHBOUR_RULES:
         neighbour_matches = _at(line.str.contains(rule.neighbour), rule.offset).fill_null(False)
@@ -592,6 +702,12 @@ def _conditions(line: pl.Expr) -> list[tuple[str, str, pl.Expr]]:
             in_list = in_list | (_at(is_lead, -distance).fill_null(False) & items_between)
             items_between = items_between & _at(is_item, -distance).fill_null(False)
         conditions.append((rule.reason, ANYWHERE, is_item & in_list))
+    # Lines counted from the end of their document, the last one 1 (empty lines are already gone).
+    from_end = pl.int_range(pl.len(), 0, -1).over("doc_id")
+    for rule in SECTION_RULES:
+        opens = line.str.contains(rule.lead) & (from_end <= rule.max_lines)
+        in_section = opens.cast(pl.Int32).cum_max().over("doc_id") == 1
+        conditions.append((rule.reason, ANYWHERE, in_section & (line.str.len_chars() <= rule.max_chars)))
     return conditions
 
 

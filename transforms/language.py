@@ -13,6 +13,7 @@ Thresholds were measured with `python -m flows.evaluation.language` (see each co
 
 import polars as pl
 import stopwordsiso
+import wordfreq
 from langdetect import DetectorFactory, detect_langs
 from langdetect.lang_detect_exception import LangDetectException
 
@@ -178,6 +179,26 @@ VOCABULARY_LANGUAGES = ("ha", "yo")
 # Lingala fits the Hausa profile at 1.0x in half of its articles, at 1.25x in about 1 %.
 VOCABULARY_LANGUAGE_COVERAGE_RATIO = 1.25
 
+# A long text's most frequent words are its language's function words. Lingala passes langdetect as Swahili and
+# reaches Swahili's stop-word coverage through "na" and "ya", but its other frequent words (mpe, ezali, oyo, ba) are
+# not Swahili stop words; Nigerian Pidgin passes as English, but its frequent words (di, dey, wey, dem) are rare
+# English words. Both checks need a text of at least this many tokens: a short one repeats too few words.
+FREQUENT_WORDS_MIN_TOKENS = VOCABULARY_PROFILE_SIZES[-1]
+# How many of the text's most frequent tokens (equal counts in alphabetical order) are compared with the stop words.
+FREQUENT_WORDS_TOP = 10
+# Per language (langdetect's guess, or one the vocabulary would name): the 1st percentile, on MasakhaNEWS dev
+# articles of >= 100 tokens (the gate reads test), of the share of the text's 10 most frequent tokens that are
+# stopwordsiso stop words of the language. Measured by `python -m flows.evaluation.language --calibrate`; languages
+# without news articles to measure on are not judged. Lingala train/dev articles of >= 100 tokens that passed as
+# Swahili without this check have 0.2 (na, ya) or 0.3; Swahili dev ones 0.4 to 0.9, one 0.2.
+FREQUENT_STOP_SHARE_FLOORS = {"en": 0.5, "fr": 0.6, "ha": 0.3, "so": 0.3, "sw": 0.4, "yo": 0.1}
+# Languages whose word frequencies come from `wordfreq` (it has no Swahili or Somali list).
+WORD_FREQUENCY_LANGUAGES = ("en", "fr")
+# Per language: the 1st percentile, on the same dev articles, of the text's mean Zipf frequency (log10 of uses per
+# billion words, 0 for a word wordfreq does not list) over all its tokens: about 5.7 in the median English dev
+# article, 4.9 in the median Pidgin train/dev one, and most long Pidgin articles that passed as English are < 5.2.
+WORD_FREQUENCY_FLOORS = {"en": 5.24, "fr": 5.12}
+
 LANGUAGE_SHARE = pl.Struct({"language": pl.String, "share": pl.Float64})
 LANGUAGE_STRUCT = pl.Struct(
     {
@@ -206,6 +227,66 @@ def _stop_words() -> pl.DataFrame:
         .filter(pl.col("token").str.contains(r"^\p{L}+$"))
         .unique()
         .sort("vocabulary_language", "token")
+    )
+
+
+def _word_frequencies() -> pl.DataFrame:
+    """Zipf frequency of each folded word of each WORD_FREQUENCY_LANGUAGES list (words that fold alike add up)."""
+    frames = [
+        pl.DataFrame(
+            {"word": list(frequencies), "frequency": list(frequencies.values())},
+            schema={"word": pl.String, "frequency": pl.Float64},
+        ).with_columns(pl.lit(language).alias("language"))
+        for language in WORD_FREQUENCY_LANGUAGES
+        for frequencies in [wordfreq.get_frequency_dict(language)]
+    ]
+    return (
+        pl.concat(frames)
+        .select("language", _fold(pl.col("word")).alias("token"), "frequency")
+        .filter(pl.col("token").str.contains(r"^\p{L}+$"))
+        .group_by("language", "token")
+        .agg(pl.col("frequency").sum())
+        .select("language", "token", (pl.col("frequency").log10() + 9).alias("zipf"))
+        .sort("language", "token")
+    )
+
+
+def frequent_word_fit(texts: pl.DataFrame) -> pl.DataFrame:
+    """`texts` (key, language, text) -> key, language, tokens, top_stop_share (share of the FREQUENT_WORDS_TOP most
+    frequent tokens that are stop words of `language`), mean_zipf (null for a language without a wordfreq list)."""
+    counts = (
+        texts.select("key", "language", _fold(pl.col("text")).str.extract_all(r"\p{L}+").alias("token"))
+        .explode("token")
+        .drop_nulls("token")
+        .group_by("key", "language", "token")
+        .len("count")
+    )
+    stop_words = STOP_WORDS.select(
+        pl.col("vocabulary_language").alias("language"), "token", pl.lit(True).alias("is_stop")
+    )
+    top = (
+        counts.sort(["key", "language", "count", "token"], descending=[False, False, True, False])
+        .group_by("key", "language", maintain_order=True)
+        .head(FREQUENT_WORDS_TOP)
+        .join(stop_words, on=["language", "token"], how="left")
+        .group_by("key", "language")
+        .agg(pl.col("is_stop").fill_null(False).mean().alias("top_stop_share"))
+    )
+    has_list = pl.col("language").is_in(WORD_FREQUENCY_LANGUAGES)
+    zipf = (
+        counts.join(WORD_FREQUENCIES, on=["language", "token"], how="left")
+        .group_by("key", "language")
+        .agg(
+            pl.col("count").sum().alias("tokens"),
+            pl.when(has_list.first())
+            .then((pl.col("zipf").fill_null(0.0) * pl.col("count")).sum() / pl.col("count").sum())
+            .alias("mean_zipf"),
+        )
+    )
+    return (
+        zipf.join(top, on=["key", "language"])
+        .select("key", "language", "tokens", "top_stop_share", "mean_zipf")
+        .sort("key", "language")
     )
 
 
@@ -314,12 +395,13 @@ def _fits(fit: dict | None, language: str, tokens: int, ratio: float = 1.0, tole
     return fit is not None and fit[0] >= coverage_floor and fit[1] <= short_ceiling
 
 
-def _vocabulary_language(fits: dict, tokens: int) -> tuple[str, float] | None:
+def _vocabulary_language(fits: dict, tokens: int, frequent: dict) -> tuple[str, float] | None:
     """The language without a langdetect profile that the vocabulary clearly names, with its coverage."""
     named = [
         (_coverage_ratio(fits[language][0], language, tokens), language)
         for language in VOCABULARY_LANGUAGES
         if _fits(fits.get(language), language, tokens, ratio=VOCABULARY_LANGUAGE_COVERAGE_RATIO, tolerant=False)
+        and (tokens < FREQUENT_WORDS_MIN_TOKENS or _frequent_words_fit(frequent[language], language))
     ]
     if not named:
         return None
@@ -327,7 +409,23 @@ def _vocabulary_language(fits: dict, tokens: int) -> tuple[str, float] | None:
     return language, fits[language][0]
 
 
-def _decide(row: dict, units: list[tuple[int, tuple[str, float] | None]], fit_evidence: dict, fit_whole: dict) -> dict:
+def _frequent_words_fit(frequent: dict, language: str) -> bool:
+    """The text's most frequent words are common words of `language` (true where no floor was measured for it)."""
+    stop_floor = FREQUENT_STOP_SHARE_FLOORS.get(language)
+    zipf_floor = WORD_FREQUENCY_FLOORS.get(language)
+    if stop_floor is not None and frequent["top_stop_share"] < stop_floor:
+        return False
+    return zipf_floor is None or frequent["mean_zipf"] >= zipf_floor
+
+
+def _decide(
+    row: dict,
+    units: list[tuple[int, tuple[str, float] | None]],
+    fit_evidence: dict,
+    fit_whole: dict,
+    frequent_evidence: dict,
+    frequent_whole: dict,
+) -> dict:
     script, script_share = row["script"], row["script_share"]
     if not row["letters"]:
         return _result(reason="no_letters", script=script)
@@ -354,7 +452,10 @@ def _decide(row: dict, units: list[tuple[int, tuple[str, float] | None]], fit_ev
         # Paragraph shares are langdetect's; they are kept only where they are the reason for `und`.
         if script_language:
             return _result(script_language, script_share, guess, method="script", script=script)
-        named = _vocabulary_language(fit_whole, row["tokens"]) if row["tokens"] >= VOCABULARY_NAMING_MIN_TOKENS else None
+        tokens = row["tokens"]
+        named = None
+        if tokens >= VOCABULARY_NAMING_MIN_TOKENS:
+            named = _vocabulary_language(fit_whole, tokens, frequent_whole)
         if named:
             return _result(named[0], named[1], guess, method="vocabulary", script=script)
         return _result(reason=reason, guess=guess, script=script, shares=shares if reason == "mixed" else ())
@@ -378,6 +479,8 @@ def _decide(row: dict, units: list[tuple[int, tuple[str, float] | None]], fit_ev
             if other != guess and _fits(fit_evidence.get(other), other, tokens):
                 if _coverage_ratio(fit_evidence[other][0], other, tokens) > own_ratio:
                     return fallback("vocabulary_mismatch")
+    if tokens >= FREQUENT_WORDS_MIN_TOKENS and not _frequent_words_fit(frequent_evidence.get(guess, {}), guess):
+        return fallback("vocabulary_mismatch")
     return _result(guess, weighted_prob[guess] / total, guess, method="langdetect", script=script, shares=shares)
 
 
@@ -421,11 +524,18 @@ def _detect_batch(texts: pl.Series) -> pl.Series:
     evidence = []
     for key, found in row_units.items():
         top = _top_language(found)
-        evidence.append((key, "\n".join(text for _, text, best in found if best and best[0] == top)))
-    evidence_frame = pl.DataFrame(evidence, schema={"key": pl.UInt32, "text": pl.String}, orient="row")
+        evidence.append((key, top, "\n".join(text for _, text, best in found if best and best[0] == top)))
+    evidence_frame = pl.DataFrame(
+        evidence, schema={"key": pl.UInt32, "language": pl.String, "text": pl.String}, orient="row"
+    )
     languages = sorted(set(VOCABULARY_PROFILES) | set(VOCABULARY_LANGUAGES))
-    fit_evidence = _fits_by_key(vocabulary_fit(evidence_frame, languages))
+    fit_evidence = _fits_by_key(vocabulary_fit(evidence_frame.select("key", "text"), languages))
     fit_whole = _fits_by_key(vocabulary_fit(docs.select(pl.col("row").alias("key"), "text"), languages))
+    frequent_evidence = _frequent_by_key(frequent_word_fit(evidence_frame))
+    named_candidates = docs.select(pl.col("row").alias("key"), "text").join(
+        pl.DataFrame({"language": VOCABULARY_LANGUAGES}), how="cross"
+    )
+    frequent_whole = _frequent_by_key(frequent_word_fit(named_candidates.select("key", "language", "text")))
 
     results = []
     for key in range(docs.height):
@@ -433,7 +543,8 @@ def _detect_batch(texts: pl.Series) -> pl.Series:
         row["tokens"] = fit_whole.get(key, {}).pop("__tokens__", 0)
         row["evidence_tokens"] = fit_evidence.get(key, {}).pop("__tokens__", 0)
         found = [(letters, best) for letters, _, best in row_units[key]]
-        results.append(_decide(row, found, fit_evidence.get(key, {}), fit_whole.get(key, {})))
+        fits = fit_evidence.get(key, {}), fit_whole.get(key, {})
+        results.append(_decide(row, found, *fits, frequent_evidence.get(key, {}), frequent_whole.get(key, {})))
     return pl.Series(texts.name, results, dtype=LANGUAGE_STRUCT)
 
 
@@ -445,6 +556,13 @@ def _fits_by_key(fit: pl.DataFrame) -> dict[int, dict]:
     return fits
 
 
+def _frequent_by_key(fit: pl.DataFrame) -> dict[int, dict]:
+    frequent: dict[int, dict] = {}
+    for row in fit.iter_rows(named=True):
+        frequent.setdefault(row["key"], {})[row["language"]] = row
+    return frequent
+
+
 def detect_language(body: pl.Expr) -> pl.Expr:
     """One struct per text: `language` (code or `und`), its score, langdetect's guess, why it was rejected, how the
     label was reached, the dominant script (ISO 15924) and, where paragraphs disagree, each language's share."""
@@ -452,3 +570,4 @@ def detect_language(body: pl.Expr) -> pl.Expr:
 
 
 STOP_WORDS = _stop_words()
+WORD_FREQUENCIES = _word_frequencies()

@@ -57,8 +57,8 @@ MIN_LANGUAGE_PRECISION = 0.97
 # The recall the project asked for. The rules do not reach it on this gold set: most of the missed lines are captions,
 # gallery text and related-headline lists with no word that marks them (see the evaluation's missed removals).
 RECALL_TARGET = 0.95
-# What the rules reach now (0.679 when this was set), less a small margin: a ratchet, so recall cannot quietly fall back.
-MIN_RECALL = 0.66
+# What the rules reach now (0.776 when this was set), less a small margin: a ratchet, so recall cannot quietly fall back.
+MIN_RECALL = 0.76
 
 # One gold article in this many is held out from tuning, chosen by a hash of its reference so that adding
 # articles later does not move existing ones between the splits.

@@ -1,7 +1,7 @@
 """Evaluate `transforms.language.detect_language` on real labelled text, and measure its thresholds.
 
     .venv/bin/python -m flows.evaluation.language [--datasets DIR] [--articles N] [--short-texts N] [--workers N]
-    .venv/bin/python -m flows.evaluation.language --calibrate     # re-measure VOCABULARY_PROFILES
+    .venv/bin/python -m flows.evaluation.language --calibrate     # re-measure profiles and frequent-word floors
 
 Data (read from ../shared/datasets at run time, research-licensed, never copied):
   * MasakhaNEWS `test.tsv`, the `text` column of the first N articles per language; the folder is the gold language.
@@ -26,7 +26,10 @@ from rich.table import Table
 
 from transforms import language as lid
 
-DEFAULT_DATASETS = Path(__file__).resolve().parents[3] / "shared" / "datasets"
+# ../shared/datasets beside the checkout; NEWS_ETL_DATASETS points elsewhere (a worktree one level deeper).
+DEFAULT_DATASETS = Path(
+    os.environ.get("NEWS_ETL_DATASETS", Path(__file__).resolve().parents[3] / "shared" / "datasets")
+)
 MASAKHANEWS = "masakhanews_16lang"
 LINGUA = "lingua_langid_testdata"
 LINGUA_SUBSETS = ("sentences", "word-pairs", "single-words")
@@ -265,7 +268,41 @@ def calibrate(datasets: Path) -> dict[str, tuple]:
     for code, values in profiles.items():
         console.print(f'    "{code}": ({", ".join(f"({c}, {s})" for c, s in values)}),')
     console.print("}")
+    calibrate_frequent_words(datasets)
     return profiles
+
+
+def calibrate_frequent_words(datasets: Path) -> pl.DataFrame:
+    """Floors of the frequent-word checks: 1st percentiles on the MasakhaNEWS dev articles of langdetect languages
+    and of the languages the vocabulary may name.
+
+    The stop-word share moves in steps of 1 / FREQUENT_WORDS_TOP, so its percentile is a value seen (lower), not one
+    interpolated between two steps (which would reject the whole lower step)."""
+    folders = [
+        folder
+        for folder, code in MASAKHANEWS_CODES.items()
+        if folder in MASAKHANEWS_SUPPORTED or code in lid.VOCABULARY_LANGUAGES
+    ]
+    articles = pl.concat([read_masakhanews(datasets, "dev", 10_000, folders=(folder,)) for folder in folders])
+    texts = articles.with_row_index("key").select("key", pl.col("gold").alias("language"), "text")
+    floors = (
+        lid.frequent_word_fit(texts)
+        .join(texts.select("key", "language"), on="key")
+        .filter(pl.col("tokens") >= lid.FREQUENT_WORDS_MIN_TOKENS)
+        .group_by("language")
+        .agg(
+            pl.len().alias("articles"),
+            pl.col("top_stop_share").quantile(0.01, "lower").round(2).alias("stop_share_floor"),
+            pl.col("mean_zipf").quantile(0.01, "linear").round(2).alias("zipf_floor"),
+        )
+        .sort("language")
+    )
+    _table(f"Frequent-word floors on MasakhaNEWS dev articles of >= {lid.FREQUENT_WORDS_MIN_TOKENS} tokens", floors)
+    stop = ", ".join(f'"{code}": {share}' for code, share in floors.select("language", "stop_share_floor").iter_rows())
+    zipf = ", ".join(f'"{code}": {z}' for code, z in floors.select("language", "zipf_floor").drop_nulls().iter_rows())
+    console.print(f"FREQUENT_STOP_SHARE_FLOORS = {{{stop}}}")
+    console.print(f"WORD_FREQUENCY_FLOORS = {{{zipf}}}")
+    return floors
 
 
 def _all_stop_words(languages: list[str]) -> pl.DataFrame:
@@ -280,11 +317,13 @@ def _all_stop_words(languages: list[str]) -> pl.DataFrame:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="news-etl evaluate language", description=__doc__.splitlines()[0])
-    parser.add_argument("--datasets", type=Path, default=Path(os.environ.get("NEWS_ETL_DATASETS", DEFAULT_DATASETS)))
+    parser.add_argument("--datasets", type=Path, default=DEFAULT_DATASETS)
     parser.add_argument("--articles", type=int, default=DEFAULT_ARTICLES_PER_LANGUAGE, help="MasakhaNEWS articles per language")
     parser.add_argument("--short-texts", type=int, default=DEFAULT_SHORT_TEXTS_PER_LANGUAGE, help="lingua lines per language and subset")
     parser.add_argument("--workers", type=int, default=min(2, os.cpu_count() or 1))
-    parser.add_argument("--calibrate", action="store_true", help="re-measure the stop-word profiles instead")
+    parser.add_argument(
+        "--calibrate", action="store_true", help="re-measure the stop-word profiles and frequent-word floors instead"
+    )
     args = parser.parse_args(argv)
     if not (args.datasets / MASAKHANEWS).is_dir() or not (args.datasets / LINGUA).is_dir():
         console.print(f"[red]datasets not found under {args.datasets}[/] (needs {MASAKHANEWS} and {LINGUA})")

@@ -1,0 +1,55 @@
+"""Where the heavy stages (language detection and NER) run: in the flow's own process, in worker processes on
+this machine, or on a Dask cluster through prefect-dask. Everything else, and every write to the warehouse,
+stays in the flow's process."""
+
+import tempfile
+
+import polars as pl
+from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTaskRunner
+from prefect_dask import DaskTaskRunner
+
+TASK_RUNNERS = ("processes", "local", "dask")
+
+# A worker process costs a few seconds to start (Prefect, spaCy and the models); a batch smaller than this per
+# worker is annotated in the flow's process, so small runs (the seeds, a quiet hour of a feed) never pay it.
+MIN_ARTICLES_PER_WORKER = 100
+
+
+class TaskRunnerChoiceError(ValueError):
+    """An unknown task runner name, or a Dask address given for a runner that is not Dask."""
+
+
+def heavy_stage_runner(kind: str, workers: int, dask_address: str | None) -> TaskRunner:
+    """A task runner for the heavy stages; enter it (`with`) to start its workers."""
+    if kind not in TASK_RUNNERS:
+        raise TaskRunnerChoiceError(f"unknown task runner {kind!r}: choose one of {', '.join(TASK_RUNNERS)}")
+    if dask_address and kind != "dask":
+        raise TaskRunnerChoiceError(f"a Dask scheduler address needs the dask task runner, not {kind!r}")
+    if workers < 1:
+        raise TaskRunnerChoiceError(f"workers must be at least 1, not {workers}")
+    if kind == "local":
+        return ThreadPoolTaskRunner(max_workers=1)
+    if kind == "processes":
+        return ProcessPoolTaskRunner(max_workers=workers)
+    if dask_address:
+        return DaskTaskRunner(address=dask_address)
+    return DaskTaskRunner(
+        cluster_class="distributed.LocalCluster",
+        cluster_kwargs={
+            "n_workers": workers,
+            "threads_per_worker": 1,
+            "processes": True,
+            # Loopback only and no dashboard: a local cluster needs no open port beyond this machine.
+            "host": "127.0.0.1",
+            "dashboard_address": None,
+            "local_directory": tempfile.gettempdir(),
+        },
+    )
+
+
+def split_for_workers(articles: pl.DataFrame, workers: int) -> list[pl.DataFrame]:
+    """Contiguous slices of `articles`, at most one per worker and none under MIN_ARTICLES_PER_WORKER rows
+    (except a lone slice); concatenated, they are `articles` in its order."""
+    parts = max(1, min(workers, articles.height // MIN_ARTICLES_PER_WORKER))
+    size = -(-articles.height // parts) if articles.height else 0
+    return [articles.slice(start, size) for start in range(0, articles.height, size)] if size else [articles]

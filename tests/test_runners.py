@@ -1,0 +1,109 @@
+"""Where the heavy stages run: splitting a batch over workers, choosing a runner, and real runs in worker
+processes and on a Dask LocalCluster giving the same warehouse as a run in one process."""
+
+import csv
+
+import polars as pl
+import pytest
+from prefect.client.orchestration import get_client
+from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId, TaskRunFilter, TaskRunFilterName
+from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner
+from prefect_dask import DaskTaskRunner
+
+from flows.runners import MIN_ARTICLES_PER_WORKER, TaskRunnerChoiceError, heavy_stage_runner, split_for_workers
+from tests.conftest import SHARED_DIR, run_flow
+from tests.test_pipeline import table_contents
+
+AG_NEWS = SHARED_DIR / "datasets" / "ag_news_test" / "test.csv"
+
+# Enough short AG News articles for one batch to be split over two workers, few enough for a quick NER pass.
+SPLIT_CORPUS_ROWS = 2 * MIN_ARTICLES_PER_WORKER + 40
+
+
+@pytest.mark.parametrize(
+    ("rows", "workers", "sizes"),
+    [
+        (0, 2, [0]),
+        (50, 2, [50]),
+        (MIN_ARTICLES_PER_WORKER * 2 - 1, 2, [MIN_ARTICLES_PER_WORKER * 2 - 1]),
+        (MIN_ARTICLES_PER_WORKER * 2, 2, [MIN_ARTICLES_PER_WORKER, MIN_ARTICLES_PER_WORKER]),
+        (501, 2, [251, 250]),
+        (501, 4, [126, 126, 126, 123]),
+        (501, 1, [501]),
+    ],
+)
+def test_split_for_workers_keeps_slices_large_enough_and_in_order(rows, workers, sizes):
+    articles = pl.DataFrame({"article_id": [f"a{number:04d}" for number in range(rows)]}, schema={"article_id": pl.String})
+    parts = split_for_workers(articles, workers)
+    assert [part.height for part in parts] == sizes
+    assert pl.concat(parts)["article_id"].to_list() == articles["article_id"].to_list()
+
+
+@pytest.mark.parametrize(
+    ("kind", "runner_class"),
+    [("local", ThreadPoolTaskRunner), ("processes", ProcessPoolTaskRunner), ("dask", DaskTaskRunner)],
+)
+def test_heavy_stage_runner_builds_the_named_runner(kind, runner_class):
+    assert type(heavy_stage_runner(kind, 2, None)) is runner_class
+
+
+def test_heavy_stage_runner_points_dask_at_an_existing_cluster():
+    runner = heavy_stage_runner("dask", 2, "tcp://10.0.0.5:8786")
+    assert runner.address == "tcp://10.0.0.5:8786"
+
+
+@pytest.mark.parametrize(
+    ("kind", "workers", "address", "message"),
+    [
+        ("spark", 2, None, "unknown task runner 'spark': choose one of processes, local, dask"),
+        ("processes", 2, "tcp://10.0.0.5:8786", "a Dask scheduler address needs the dask task runner, not 'processes'"),
+        ("processes", 0, None, "workers must be at least 1, not 0"),
+    ],
+)
+def test_heavy_stage_runner_rejects_a_wrong_choice_with_a_clear_message(kind, workers, address, message):
+    with pytest.raises(TaskRunnerChoiceError) as raised:
+        heavy_stage_runner(kind, workers, address)
+    assert str(raised.value) == message
+
+
+@pytest.fixture(scope="module")
+def split_corpus(tmp_path_factory):
+    if not AG_NEWS.exists():
+        pytest.skip(f"AG News is not at {AG_NEWS} (../shared absent)")
+    folder = tmp_path_factory.mktemp("split_corpus")
+    with AG_NEWS.open(encoding="utf-8", newline="") as source, (folder / "ag_news.csv").open("w", encoding="utf-8", newline="") as target:
+        reader, writer = csv.reader(source), csv.writer(target)
+        writer.writerow(next(reader))
+        writer.writerows(next(reader) for _ in range(SPLIT_CORPUS_ROWS))
+    return folder
+
+
+@pytest.fixture(scope="module")
+def one_process_warehouse(prefect_server, split_corpus, tmp_path_factory):
+    path = tmp_path_factory.mktemp("local") / "news.duckdb"
+    result = run_flow([split_corpus], path, task_runner="local")
+    assert result["status"] == "completed"
+    return path, result
+
+
+def entity_task_runs(flow_run_id: str) -> int:
+    with get_client(sync_client=True) as client:
+        runs = client.read_task_runs(
+            flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[flow_run_id])),
+            task_run_filter=TaskRunFilter(name=TaskRunFilterName(like_="extract_entities")),
+        )
+    return len(runs)
+
+
+@pytest.mark.slow
+@pytest.mark.shared_data
+@pytest.mark.parametrize("kind", ["processes", "dask"])
+def test_a_batch_split_over_two_workers_gives_the_same_warehouse_as_one_process(kind, split_corpus, one_process_warehouse, tmp_path):
+    reference, local = one_process_warehouse
+    path = tmp_path / "news.duckdb"
+    result = run_flow([split_corpus], path, task_runner=kind, workers=2)
+    assert result["status"] == "completed"
+    assert result["counts"] == local["counts"]
+    assert entity_task_runs(local["run_id"]) == 1
+    assert entity_task_runs(result["run_id"]) == 2
+    assert table_contents(path) == table_contents(reference)
