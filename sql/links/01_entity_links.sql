@@ -36,10 +36,15 @@ key_types as (
 
 -- People only: in one article "the Commission" after "European Commission" is that commission, across a
 -- warehouse a bare "Commission", "Bank" or "Korea" is any of many.
+-- First and last word of each key, so that the joins below are on equal words (hash joins), not on string
+-- prefixes and suffixes compared pair by pair across the warehouse.
 people as (
     select
         entity_keys.entity_id,
         entity_keys.entity_key,
+        contains(entity_keys.entity_key, ' ') as is_several_words,
+        string_split(entity_keys.entity_key, ' ')[1] as first_word,
+        string_split(entity_keys.entity_key, ' ')[-1] as last_word,
     from entity_keys
     inner join key_types using (entity_id)
     where key_types.entity_type = 'PERSON'
@@ -49,19 +54,29 @@ people as (
 -- spans the model started a word early ("tory liam fox", "lawyer louise christian" on BBC politics).
 surnames as (
     select entity_id, entity_key from people
-    where not contains(entity_key, ' ')
+    where not is_several_words
 ),
 
 -- A word that starts more full names than it ends is a given name ("michael": "michael howard", "michael
 -- heseltine", and only "alun michael"), as the gazetteer also judges: alone it does not say who.
+names_starting as (
+    select first_word as word, count(*) as name_count, from people
+    where is_several_words
+    group by first_word
+),
+
+names_ending as (
+    select last_word as word, count(*) as name_count, from people
+    where is_several_words
+    group by last_word
+),
+
 given_names as (
     select surnames.entity_id,
     from surnames
-    inner join people
-        on starts_with(people.entity_key, surnames.entity_key || ' ') or ends_with(people.entity_key, ' ' || surnames.entity_key)
-    group by surnames.entity_id
-    having count(*) filter (where starts_with(people.entity_key, surnames.entity_key || ' '))
-        > count(*) filter (where ends_with(people.entity_key, ' ' || surnames.entity_key))
+    inner join names_starting on names_starting.word = surnames.entity_key
+    left join names_ending on names_ending.word = surnames.entity_key
+    where names_starting.name_count > coalesce(names_ending.name_count, 0)
 ),
 
 candidates as (
@@ -72,7 +87,7 @@ candidates as (
     from surnames as short_form
     anti join given_names using (entity_id)
     inner join people as full_name
-        on ends_with(full_name.entity_key, ' ' || short_form.entity_key)
+        on full_name.is_several_words and full_name.last_word = short_form.entity_key
     -- "Suharto" is not "Citra Group of Suharto": a connector before it makes the longer name another thing's
     -- (the same words as transforms.entities.NAME_CONNECTORS).
     where not regexp_matches(
