@@ -33,6 +33,13 @@ def test_run_with_a_missing_source_exits_2_with_a_message(tmp_path):
     assert not (tmp_path / "w.duckdb").exists()
 
 
+def test_run_with_a_dask_address_but_no_dask_runner_exits_2_with_a_message(tmp_path):
+    result = runner.invoke(app, ["run", "--dask-address", "tcp://10.0.0.5:8786", "--warehouse", str(tmp_path / "w.duckdb")])
+    assert result.exit_code == 2
+    assert "a Dask scheduler address needs the dask task runner, not 'processes'" in result.output
+    assert not (tmp_path / "w.duckdb").exists()
+
+
 def test_query_lists_named_queries_and_views():
     result = runner.invoke(app, ["query"])
     assert result.exit_code == 0
