@@ -140,7 +140,9 @@ def annotate(runner: runners.TaskRunner, articles: pl.DataFrame, workers: int) -
     if len(parts) == 1:
         return extract_entities(detect_languages(articles))
     with_language = [runner.submit(detect_languages, {"articles": part}) for part in parts]
-    tagged = [runner.submit(extract_entities, {"articles": future}).result() for future in with_language]
+    # Every slice is submitted before any result is awaited, so the workers tag their slices at the same time.
+    futures = [runner.submit(extract_entities, {"articles": future}) for future in with_language]
+    tagged = [future.result() for future in futures]
     return pl.concat([articles for articles, _ in tagged]), pl.concat([mentions for _, mentions in tagged])
 
 

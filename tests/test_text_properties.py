@@ -129,8 +129,11 @@ HOSTILE = {
     "thai.txt": "รัฐบาลประกาศเมื่อวันจันทร์ว่าจะสร้างรถไฟฟ้าสายใหม่ให้เสร็จภายในฤดูใบไม้ผลิปีหน้าเจ้าหน้าที่กล่าวว่าเส้นทางใหม่จะเชื่อมสนามบินกับใจกลางเมืองและรับส่งผู้โดยสารหลายแสนคนต่อวัน",
     "amharic.txt": "የአዲስ አበባ ከተማ አስተዳደር ሰኞ እለት አዲሱን የባቡር መስመር በሚቀጥለው ዓመት እንደሚያጠናቅቅ አስታወቀ። መስመሩ አየር ማረፊያውን ከከተማው መሃል ጋር ያገናኛል።",
 }  # fmt: skip
+# long_line.txt is one sentence 125 times: its ten most frequent words are that sentence's, only four of them
+# stop words, so the frequent-word check (transforms.language) does not confirm English and stores `und` with
+# the guess `en`; honest, if cautious.
 HONEST_LANGUAGES = {
-    "nul.txt": {"en"}, "marks.txt": {"en", "und"}, "emoji.txt": {"en"}, "long_line.txt": {"en"}, "punctuation.txt": {"und"},
+    "nul.txt": {"en"}, "marks.txt": {"en", "und"}, "emoji.txt": {"en"}, "long_line.txt": {"en", "und"}, "punctuation.txt": {"und"},
     "chinese.txt": {"zh-cn", "zh-tw", "und"}, "japanese.txt": {"ja", "und"}, "thai.txt": {"th", "und"}, "amharic.txt": {"am", "und"},
     "surrogate.jsonl#row=0": {"en"},
 }  # fmt: skip
