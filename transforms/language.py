@@ -251,16 +251,21 @@ def _word_frequencies() -> pl.DataFrame:
     )
 
 
+def _token_counts(texts: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
+    """`texts` (keys, text) -> keys, token (a folded run of letters), count: how often each token occurs."""
+    return (
+        texts.select(*keys, _fold(pl.col("text")).str.extract_all(r"\p{L}+").alias("token"))
+        .explode("token")
+        .drop_nulls("token")
+        .group_by(*keys, "token")
+        .len("count")
+    )
+
+
 def frequent_word_fit(texts: pl.DataFrame) -> pl.DataFrame:
     """`texts` (key, language, text) -> key, language, tokens, top_stop_share (share of the FREQUENT_WORDS_TOP most
     frequent tokens that are stop words of `language`), mean_zipf (null for a language without a wordfreq list)."""
-    counts = (
-        texts.select("key", "language", _fold(pl.col("text")).str.extract_all(r"\p{L}+").alias("token"))
-        .explode("token")
-        .drop_nulls("token")
-        .group_by("key", "language", "token")
-        .len("count")
-    )
+    counts = _token_counts(texts, ["key", "language"])
     stop_words = STOP_WORDS.select(
         pl.col("vocabulary_language").alias("language"), "token", pl.lit(True).alias("is_stop")
     )
@@ -293,13 +298,7 @@ def frequent_word_fit(texts: pl.DataFrame) -> pl.DataFrame:
 def vocabulary_fit(texts: pl.DataFrame, languages: list[str]) -> pl.DataFrame:
     """`texts` (key, text) -> key, vocabulary_language, tokens, coverage, short_unexplained for each language."""
     stop_words = STOP_WORDS.filter(pl.col("vocabulary_language").is_in(languages))
-    tokens = (
-        texts.select("key", _fold(pl.col("text")).str.extract_all(r"\p{L}+").alias("token"))
-        .explode("token")
-        .drop_nulls("token")
-        .group_by("key", "token")
-        .len("count")
-    )
+    tokens = _token_counts(texts, ["key"])
     short_recurring = (pl.col("token").str.len_chars() <= SHORT_WORD_LETTERS) & (pl.col("count") >= SHORT_WORD_MIN_COUNT)
     totals = tokens.group_by("key").agg(
         pl.col("count").sum().alias("tokens"), pl.col("count").filter(short_recurring).sum().alias("short")
