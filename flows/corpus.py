@@ -90,6 +90,7 @@ class InputDone:
     content_hash: str
     status: str  # 'loaded' or 'rejected' (the file as a whole)
     unchanged: bool  # same content as the manifest already records: nothing was parsed
+    replaces: bool = False  # the manifest holds another version of this input: loading it replaces that version's articles
 
 
 @dataclass
@@ -250,10 +251,12 @@ class CorpusReader:
             return
         digest = fingerprint.content_hash
 
-        def done(status: str, unchanged: bool = False) -> InputDone:
-            return InputDone(uri, item.size_bytes, item.modified_at_ns, digest, status, unchanged)
-
         previous = self._known.get(uri)
+
+        def done(status: str, unchanged: bool = False) -> InputDone:
+            replaces = previous is not None and not unchanged
+            return InputDone(uri, item.size_bytes, item.modified_at_ns, digest, status, unchanged, replaces)
+
         if previous is not None and previous[0] == digest:
             # Touched but not changed: remember the new modification time, do no work.
             yield done(previous[1], unchanged=True)

@@ -2,7 +2,7 @@
 check -> publish. Tasks are thin wrappers; the logic lives in `transforms/` and `sql/`."""
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import polars as pl
@@ -51,6 +51,22 @@ class ReadBatch:
     input_files: pl.DataFrame  # manifest rows of the inputs finished in this batch
     unchanged: int  # inputs whose content was already loaded under the same path
     inputs_read: int  # inputs finished in this batch that were read (new or changed)
+    replaces: bool  # an input finished here had another version loaded: this batch's load replaces its articles
+    inputs_done: int  # inputs finished by the end of this batch, for progress
+
+
+# Waits for a batch's language detection and NER; returns its tagged articles and their mentions.
+Tagging = Callable[[], tuple[pl.DataFrame, pl.DataFrame]]
+
+
+@dataclass(frozen=True)
+class TaggingBatch:
+    """A batch cleaned and handed to the workers; it is loaded once they are done, while the next one is cleaned."""
+
+    read: ReadBatch
+    prepared: PreparedArticles
+    new_articles: pl.DataFrame
+    tagged: Tagging
 
 
 @task(**TASK_OPTIONS)
@@ -99,6 +115,8 @@ def read_batch(reader: corpus.CorpusReader, batch_size: int) -> ReadBatch | None
         ),
         unchanged=sum(item.unchanged for item in finished),
         inputs_read=sum(not item.unchanged for item in finished),
+        replaces=any(item.replaces for item in finished),
+        inputs_done=reader.inputs_done,
     )
 
 
@@ -114,10 +132,10 @@ def clean(docs: pl.DataFrame) -> PreparedArticles:
 
 
 @task(**TASK_OPTIONS)
-def drop_known_articles(warehouse_path: str, articles: pl.DataFrame) -> pl.DataFrame:
-    """Content already in the warehouse is not detected or tagged again."""
+def drop_known_articles(warehouse_path: str, articles: pl.DataFrame, in_flight: list[str]) -> pl.DataFrame:
+    """Content already in the warehouse, or in the batch being tagged (`in_flight`), is not detected or tagged again."""
     known = warehouse.known_article_ids(warehouse_path, articles["article_id"].to_list())
-    return articles.filter(~pl.col("article_id").is_in(sorted(known)))
+    return articles.filter(~pl.col("article_id").is_in(sorted(known.union(in_flight))))
 
 
 @task(**TASK_OPTIONS)
@@ -133,23 +151,100 @@ def extract_entities(articles: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame
     return articles.with_columns(ner_methods(pl.col("language"), pl.col("body_clean"), pipelines).alias("ner_method")), mentions
 
 
-def annotate(runner: runners.TaskRunner, articles: pl.DataFrame, workers: int) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Language and entities of `articles`, in their order: a small batch in this process, a large one split
-    over the runner's workers (each loads its models once and keeps them for the run)."""
+def annotate(runner: runners.TaskRunner, articles: pl.DataFrame, workers: int) -> Tagging:
+    """Start detecting the language and entities of `articles`: a small batch right away in this process, a large
+    one split over the runner's workers (each loads its models once and keeps them for the run). The returned
+    function waits for the results and gives them in the articles' order."""
     parts = runners.split_for_workers(articles, workers)
     if len(parts) == 1:
-        return extract_entities(detect_languages(articles))
+        done = extract_entities(detect_languages(articles))
+        return lambda: done
     with_language = [runner.submit(detect_languages, {"articles": part}) for part in parts]
     # Every slice is submitted before any result is awaited, so the workers tag their slices at the same time.
     futures = [runner.submit(extract_entities, {"articles": future}) for future in with_language]
-    tagged = [future.result() for future in futures]
-    return pl.concat([articles for articles, _ in tagged]), pl.concat([mentions for _, mentions in tagged])
+
+    def wait() -> tuple[pl.DataFrame, pl.DataFrame]:
+        tagged = [future.result() for future in futures]
+        return pl.concat([articles for articles, _ in tagged]), pl.concat([mentions for _, mentions in tagged])
+
+    return wait
 
 
-def number_sentences(mentions: pl.DataFrame, articles: pl.DataFrame) -> pl.DataFrame:
-    """`mentions` with the sentence each starts in; only articles with mentions are split into sentences."""
-    mentioned = articles.join(mentions.select("article_id").unique(), on="article_id", how="semi")
-    return with_sentence_numbers(mentions, sentence_starts(mentioned, sentence_splitter))
+def load_corpus(
+    warehouse_path: str,
+    run_id: str,
+    reader: corpus.CorpusReader,
+    batch_size: int,
+    runner: runners.TaskRunner,
+    slices: int,
+    counts: Counter,
+) -> None:
+    """Read, clean, tag and load the reader's inputs batch by batch, counting into `counts`.
+
+    One batch is tagged by the workers while the next is read and cleaned here; batches load in reading order."""
+    tagging: TaggingBatch | None = None
+    for read in read_batches(reader, batch_size):
+        prepared = clean(read.docs)
+        if tagging is not None and tagging.read.replaces:
+            # Its load deletes what an earlier version of an input held. An article of that version which this
+            # batch also holds is new again, and this batch can only tell once that load is done.
+            load_tagged(warehouse_path, run_id, tagging, counts, len(reader.inputs))
+            tagging = None
+        in_flight = tagging.new_articles["article_id"].to_list() if tagging is not None else []
+        new_articles = drop_known_articles(warehouse_path, prepared.articles, in_flight)
+        started = annotate(runner, new_articles, slices)
+        if tagging is not None:
+            load_tagged(warehouse_path, run_id, tagging, counts, len(reader.inputs))
+        tagging = TaggingBatch(read, prepared, new_articles, started)
+    if tagging is not None:
+        load_tagged(warehouse_path, run_id, tagging, counts, len(reader.inputs))
+
+
+def load_tagged(warehouse_path: str, run_id: str, batch: TaggingBatch, counts: Counter, total_inputs: int) -> None:
+    """Wait for `batch`'s tags, load it in one transaction, and count what it brought."""
+    read, prepared, new_articles = batch.read, batch.prepared, batch.new_articles
+    tagged, mentions = batch.tagged()
+    loaded = load(
+        warehouse_path,
+        run_id,
+        warehouse.LoadBatch(
+            articles=tagged,
+            removed_lines=prepared.removed_lines,
+            related_headlines=prepared.related_headlines,
+            entity_mentions=mentions,
+            rejected_inputs=read.rejected,
+            input_files=read.input_files,
+            article_sources=records.article_sources(read.docs, prepared.sources),
+        ),
+    )
+    counts.update(
+        inputs_unchanged=read.unchanged,
+        inputs_read=read.inputs_read,
+        inputs_rejected=read.rejected.height,
+        articles_read=read.docs.height,
+        articles_duplicate=read.docs.height - new_articles.height,
+        articles_language_detected=tagged.height,
+        articles_ner=tagged.filter(pl.col("ner_method").str.starts_with("model:")).height,
+        articles_loaded=loaded,
+        lines_removed=prepared.removed_lines.join(new_articles.select("article_id"), on="article_id", how="semi").height,
+        mentions_loaded=mentions.height,
+    )
+    progress.report(read.inputs_done, total_inputs)
+
+
+def number_sentences(mentions: pl.DataFrame, articles: pl.DataFrame, stored: pl.DataFrame | None = None) -> pl.DataFrame:
+    """`mentions` with the sentence each starts in; only articles with mentions are split into sentences.
+
+    `stored` (article_id, start_char, sentence_no) are numbers found before: a mention starting at the same place
+    of the same article is in the same sentence (the body decides it alone), so its article need not be split
+    again. The gazetteer, which matches every article again on every run that changed something, reuses them."""
+    if stored is None:
+        mentioned = articles.join(mentions.select("article_id").unique(), on="article_id", how="semi")
+        return with_sentence_numbers(mentions, sentence_starts(mentioned, sentence_splitter))
+    looked_up = mentions.with_row_index("_mention").join(stored, on=["article_id", "start_char"], how="left", maintain_order="left")
+    found_before = looked_up.filter(pl.col("sentence_no").is_not_null())
+    numbered = number_sentences(looked_up.filter(pl.col("sentence_no").is_null()).drop("sentence_no"), articles)
+    return pl.concat([found_before, numbered.select(found_before.columns)]).sort("_mention").drop("_mention")
 
 
 @task(**TASK_OPTIONS)
@@ -169,8 +264,9 @@ def match_gazetteer(warehouse_path: str) -> int:
     Done over the whole warehouse after loading, not per batch, so an article's gazetteer mentions depend on
     what is loaded and never on which batch or run brought the English article that named the entity."""
     known = warehouse.known_names(warehouse_path)
+    stored = warehouse.gazetteer_sentence_numbers(warehouse_path)
     found = [
-        number_sentences(match_known_entities(chunk, known), chunk)
+        number_sentences(match_known_entities(chunk, known), chunk, stored)
         for chunk in warehouse.gazetteer_articles(warehouse_path, GAZETTEER_CHUNK)
     ]
     if not found:
@@ -184,7 +280,16 @@ def match_gazetteer(warehouse_path: str) -> int:
 
 @task(**TASK_OPTIONS)
 def rebuild_entities(warehouse_path: str) -> None:
-    warehouse.refresh_entities(warehouse_path)
+    warehouse.refresh_entities(warehouse_path, PIPELINE_VERSION)
+
+
+def derive_entities(warehouse_path: str) -> None:
+    """Gazetteer mentions, cross-article links and entity tables, unless nothing they come from has changed."""
+    if warehouse.entities_are_current(warehouse_path, PIPELINE_VERSION):
+        get_run_logger().info("no article or mention changed since entities were last derived: gazetteer and entities kept")
+        return
+    match_gazetteer(warehouse_path)
+    rebuild_entities(warehouse_path)
 
 
 @task(**TASK_OPTIONS)
@@ -232,48 +337,19 @@ def news_etl(
     run_lock = warehouse.acquire_run_lock(warehouse_path, run_id)
     counts = Counter({name: 0 for name in RUN_COUNTS})
     try:
-        warehouse.start_run(warehouse_path, run_id, source_list, PIPELINE_VERSION)
-        inputs = discover_inputs(source_list)
-        pending = skip_unchanged_inputs(warehouse_path, inputs)
-        counts.update(inputs_discovered=len(inputs), inputs_unchanged=len(inputs) - len(pending))
-        reader = open_corpus(warehouse_path, pending, max_article_bytes, fields)
-        parallel_workers = 1 if task_runner == "local" else workers
-        with runners.heavy_stage_runner(task_runner, workers, dask_address) as runner:
-            for read in read_batches(reader, batch_size):
-                prepared = clean(read.docs)
-                new_articles = drop_known_articles(warehouse_path, prepared.articles)
-                tagged, mentions = annotate(runner, new_articles, parallel_workers)
-                loaded = load(
-                    warehouse_path,
-                    run_id,
-                    warehouse.LoadBatch(
-                        articles=tagged,
-                        removed_lines=prepared.removed_lines,
-                        related_headlines=prepared.related_headlines,
-                        entity_mentions=mentions,
-                        rejected_inputs=read.rejected,
-                        input_files=read.input_files,
-                        article_sources=records.article_sources(read.docs, prepared.sources),
-                    ),
-                )
-                counts.update(
-                    inputs_unchanged=read.unchanged,
-                    inputs_read=read.inputs_read,
-                    inputs_rejected=read.rejected.height,
-                    articles_read=read.docs.height,
-                    articles_duplicate=read.docs.height - new_articles.height,
-                    articles_language_detected=tagged.height,
-                    articles_ner=tagged.filter(pl.col("ner_method").str.starts_with("model:")).height,
-                    articles_loaded=loaded,
-                    lines_removed=prepared.removed_lines.join(new_articles.select("article_id"), on="article_id", how="semi").height,
-                    mentions_loaded=mentions.height,
-                )
-                progress.report(reader.inputs_done, len(pending))
-        counts.update(articles_replaced=count_replaced_articles(warehouse_path, run_id))
-        match_gazetteer(warehouse_path)
-        rebuild_entities(warehouse_path)
-        checks = run_data_checks(warehouse_path)
-        return publish_summary(warehouse_path, run_id, counts, checks)
+        with warehouse.hold(warehouse_path):
+            warehouse.start_run(warehouse_path, run_id, source_list, PIPELINE_VERSION)
+            inputs = discover_inputs(source_list)
+            pending = skip_unchanged_inputs(warehouse_path, inputs)
+            counts.update(inputs_discovered=len(inputs), inputs_unchanged=len(inputs) - len(pending))
+            reader = open_corpus(warehouse_path, pending, max_article_bytes, fields)
+            with runners.heavy_stage_runner(task_runner, workers, dask_address) as runner:
+                slices = runners.parallel_workers(task_runner, workers)
+                load_corpus(warehouse_path, run_id, reader, batch_size, runner, slices, counts)
+            counts.update(articles_replaced=count_replaced_articles(warehouse_path, run_id))
+            derive_entities(warehouse_path)
+            checks = run_data_checks(warehouse_path)
+            return publish_summary(warehouse_path, run_id, counts, checks)
     except Exception as error:
         warehouse.finish_run(warehouse_path, run_id, "failed", counts, error=f"{type(error).__name__}: {error}")
         raise

@@ -47,6 +47,11 @@ def heavy_stage_runner(kind: str, workers: int, dask_address: str | None) -> Tas
     )
 
 
+def parallel_workers(kind: str, workers: int) -> int:
+    """How many slices a batch is cut into: one for the in-process runner, which runs them one after another."""
+    return 1 if kind == "local" else workers
+
+
 def split_for_workers(articles: pl.DataFrame, workers: int) -> list[pl.DataFrame]:
     """Contiguous slices of `articles`, at most one per worker and none under MIN_ARTICLES_PER_WORKER rows
     (except a lone slice); concatenated, they are `articles` in its order."""

@@ -34,6 +34,13 @@ LOCK_RETRY_SECONDS = 0.5
 # the second wait. The kernel releases it when its process dies, so a killed run never leaves it behind.
 RUN_LOCK_SUFFIX = ".run.lock"
 
+# Closing a written file makes DuckDB checkpoint it, and a checkpoint rewrites the tables' open row groups: 0.25 s
+# a batch on a 20k-article warehouse, growing with it. So a run holds one connection (`hold`) instead of one per
+# task, and lets go of it every HOLD_SECONDS for READER_WINDOW_SECONDS: long enough for a waiting
+# `news-etl query`, which retries every LOCK_RETRY_SECONDS, to get in.
+HOLD_SECONDS = 30.0
+READER_WINDOW_SECONDS = 2 * LOCK_RETRY_SECONDS
+
 _PARAMETER = re.compile(r"\$([a-z_][a-z0-9_]*)")
 
 
@@ -56,6 +63,47 @@ class LoadBatch:
     rejected_inputs: pl.DataFrame
     input_files: pl.DataFrame  # inputs finished in this batch: the manifest lands with their last articles
     article_sources: pl.DataFrame  # every document read: article_id, source_uri, input_uri, input_hash
+
+
+@dataclass
+class _Held:
+    """The connection a run holds to its warehouse; reopened after a reader's window every HOLD_SECONDS."""
+
+    path: Path
+    con: duckdb.DuckDBPyConnection | None = None
+    opened_at: float = 0.0
+
+    def connection(self) -> duckdb.DuckDBPyConnection:
+        if self.con is not None and time.monotonic() - self.opened_at > HOLD_SECONDS:
+            self.close()
+            time.sleep(READER_WINDOW_SECONDS)
+        if self.con is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.con = _open_waiting_for_lock(self.path, read_only=False)
+            migrate(self.con)
+            self.opened_at = time.monotonic()
+        return self.con
+
+    def close(self) -> None:
+        if self.con is not None:
+            self.con.close()
+            self.con = None
+
+
+# Warehouses this process holds open (`hold`), by resolved path.
+_held: dict[Path, _Held] = {}
+
+
+@contextmanager
+def hold(path: str | Path) -> Iterator[None]:
+    """Within this block every `connect(path)` of this process shares one connection (see HOLD_SECONDS)."""
+    key = Path(path).resolve()
+    held = _held[key] = _Held(key)
+    try:
+        yield
+    finally:
+        del _held[key]
+        held.close()
 
 
 class RunLock:
@@ -110,6 +158,11 @@ def _execute(con: duckdb.DuckDBPyConnection, sql: str, params: Mapping[str, Any]
 def connect(path: str | Path, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
     """Open the warehouse; a writable open creates the file and brings its schema up to date."""
     path = Path(path)
+    held = _held.get(path.resolve())
+    if held is not None:
+        # Reads go through the held connection too: one process cannot open a file twice with different modes.
+        yield held.connection()
+        return
     if read_only and not path.exists():
         raise WarehouseNotFound(f"no warehouse at {path}: run `news-etl run` first, or pass --warehouse")
     if not read_only:
@@ -205,9 +258,10 @@ def known_article_ids(path: str, article_ids: list[str]) -> set[str]:
 def load_batch(path: str, run_id: str, pipeline_version: str, batch: LoadBatch) -> int:
     """Insert one batch in one transaction; return how many articles were new."""
     params = {"run_id": run_id, "pipeline_version": pipeline_version}
+    names = [f"batch_{field.name}" for field in fields(batch)]
     with connect(path) as con:
-        for field in fields(batch):
-            con.register(f"batch_{field.name}", getattr(batch, field.name))
+        for name, field in zip(names, fields(batch)):
+            con.register(name, getattr(batch, field.name))
         con.begin()
         try:
             for statement in sorted(LOAD_DIR.glob("*.sql")):
@@ -217,6 +271,10 @@ def load_batch(path: str, run_id: str, pipeline_version: str, batch: LoadBatch) 
         except Exception:
             con.rollback()
             raise
+        finally:
+            # A held connection outlives the batch: let go of its frames.
+            for name in names:
+                con.unregister(name)
     return new_articles
 
 
@@ -225,18 +283,35 @@ def replaced_article_count(path: str, run_id: str) -> int:
         return con.execute("select count(*) from replaced_articles where run_id = ?", [run_id]).fetchone()[0]
 
 
-def refresh_entities(path: str) -> None:
-    """Rebuild the cross-article links, each mention's entity_id and the entity tables from all mentions, in one transaction."""
+def refresh_entities(path: str, pipeline_version: str) -> None:
+    """Rebuild the cross-article links, each mention's entity_id and the entity tables from all mentions, in one
+    transaction that also records what they were derived from (`entities_are_current`)."""
     with connect(path) as con:
         con.begin()
         try:
             for statement in sorted(LINKS_DIR.glob("*.sql")):
                 con.execute(statement.read_text(encoding="utf-8"))
             con.execute((SQL_DIR / "refresh_entities.sql").read_text(encoding="utf-8"))
+            con.execute(
+                "insert or replace into derived_state values ('entities', ?, now())", [_derived_fingerprint(con, pipeline_version)]
+            )
             con.commit()
         except Exception:
             con.rollback()
             raise
+
+
+def _derived_fingerprint(con: duckdb.DuckDBPyConnection, pipeline_version: str) -> str:
+    sql = (SQL_DIR / "derived_fingerprint.sql").read_text(encoding="utf-8")
+    return _execute(con, sql, {"pipeline_version": pipeline_version}).fetchone()[0]
+
+
+def entities_are_current(path: str, pipeline_version: str) -> bool:
+    """True when no article, mention or entity changed since this pipeline version last derived the gazetteer
+    mentions, links and entities: deriving them again would give the same rows."""
+    with connect(path) as con:
+        recorded = con.execute("select fingerprint from derived_state where name = 'entities'").fetchone()
+        return recorded is not None and recorded[0] == _derived_fingerprint(con, pipeline_version)
 
 
 def link_across_articles(mentions: pl.DataFrame) -> pl.DataFrame:
@@ -275,6 +350,14 @@ def known_names(path: str) -> pl.DataFrame:
     """entity_id, entity_key, surface, entity_type of every model-found name: what the gazetteer looks for."""
     with connect(path) as con:
         return con.execute((GAZETTEER_DIR / "known_names.sql").read_text(encoding="utf-8")).pl()
+
+
+def gazetteer_sentence_numbers(path: str) -> pl.DataFrame:
+    """article_id, start_char, sentence_no of the gazetteer mentions the warehouse holds."""
+    with connect(path) as con:
+        return con.execute(
+            "select article_id, start_char, sentence_no from entity_mentions where method = 'gazetteer' and sentence_no is not null"
+        ).pl()
 
 
 def gazetteer_articles(path: str, chunk_size: int) -> Iterator[pl.DataFrame]:

@@ -299,6 +299,24 @@ def test_an_article_two_inputs_share_is_deleted_only_when_neither_holds_it(prefe
     assert_same_as_a_fresh_load(path, root, tmp_path)
 
 
+def test_an_article_moving_from_a_changed_file_into_the_next_batch_is_kept(prefect_server, tmp_path):
+    # Batches of one: a.jsonl's new version is batch 1, b.jsonl (holding the moved article) batch 2. Batch 2 is
+    # cleaned while batch 1 is tagged; batch 1's load deletes the moved article, so it must be loaded before batch 2
+    # decides which of its articles are new.
+    root = tmp_path / "corpus"
+    root.mkdir()
+    (root / "a.jsonl").write_text(jsonl([{"text": ARTICLES["road"]}, {"text": ARTICLES["book"]}]), encoding="utf-8")
+    path = tmp_path / "news.duckdb"
+    run_flow([root], path, batch_size=1)
+    (root / "a.jsonl").write_text(jsonl([{"text": ARTICLES["road"]}]), encoding="utf-8")
+    (root / "b.jsonl").write_text(jsonl([{"text": ARTICLES["book"]}]), encoding="utf-8")
+    second = run_flow([root], path, batch_size=1)
+    assert (second["counts"]["articles_replaced"], second["counts"]["articles_loaded"]) == (1, 1)
+    assert fetch(path, "select source_uri from articles where body_clean = ?", [ARTICLES["book"]]) == [(f"{(root / 'b.jsonl').resolve()}#row=0",)]
+    assert second["failed_checks"] == []
+    assert_same_as_a_fresh_load(path, root, tmp_path)
+
+
 def test_a_changed_file_that_is_now_rejected_replaces_its_articles(prefect_server, tmp_path):
     root = tmp_path / "corpus"
     root.mkdir()

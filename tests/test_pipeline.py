@@ -239,6 +239,12 @@ def test_rerun_adds_nothing(prefect_server, tmp_path):
     assert second["counts"]["articles_ner"] == 0
     assert table_contents(path) == before
     assert fetch(path, "select count(*) from runs where status = 'completed'") == [(2,)]
+    # Nothing changed, so the second run did not derive the entities again.
+    assert fetch(path, "select count(*) from derived_state where derived_at < ?", [second_started(path)]) == [(1,)]
+
+
+def second_started(path: Path):
+    return fetch(path, "select max(started_at) from runs")[0][0]
 
 
 def test_touched_but_unchanged_file_is_not_reprocessed(prefect_server, tmp_path):

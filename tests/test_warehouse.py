@@ -76,11 +76,45 @@ def test_load_batch_is_idempotent_and_loads_children_of_new_articles_only(tmp_pa
     warehouse.start_run(path, "r1", ["/x"], "test")
     assert warehouse.load_batch(path, "r1", "test", empty_batch()) == 1
     assert warehouse.load_batch(path, "r1", "test", empty_batch()) == 0
-    warehouse.refresh_entities(path)
+    warehouse.refresh_entities(path, "test")
     counts = warehouse.query(path, "select (select count(*) from articles), (select count(*) from removed_lines), (select count(*) from entity_mentions), (select count(*) from input_files)")[1]
     assert counts == [(1, 1, 1, 1)]
     assert warehouse.query(path, "select canonical_name, entity_type, mention_count, article_count from entities")[1] == [("Ankara", "LOC", 1, 1)]
     assert set(warehouse.run_checks(path).values()) == {0}
+
+
+def test_entities_are_current_until_an_article_or_mention_changes(tmp_path):
+    path = str(tmp_path / "w.duckdb")
+    warehouse.start_run(path, "r1", ["/x"], "test")
+    warehouse.load_batch(path, "r1", "test", empty_batch())
+    assert not warehouse.entities_are_current(path, "test")  # never derived
+    warehouse.refresh_entities(path, "test")
+    assert warehouse.entities_are_current(path, "test")
+    assert not warehouse.entities_are_current(path, "another version")
+    with warehouse.connect(path) as con:
+        con.execute("update entity_mentions set surface = 'ANKARA'")
+    assert not warehouse.entities_are_current(path, "test")
+    warehouse.refresh_entities(path, "test")
+    assert warehouse.entities_are_current(path, "test")
+    with warehouse.connect(path) as con:
+        con.execute("delete from entity_mentions")
+    assert not warehouse.entities_are_current(path, "test")
+
+
+def test_a_held_warehouse_is_one_connection_let_go_of_for_readers(tmp_path, monkeypatch):
+    path = tmp_path / "w.duckdb"
+    with warehouse.hold(path):
+        with warehouse.connect(path) as first, warehouse.connect(path, read_only=True) as second:
+            assert first is second
+        with warehouse.connect(path) as third:
+            assert third is first
+        monkeypatch.setattr(warehouse, "HOLD_SECONDS", 0.0)
+        monkeypatch.setattr(warehouse, "READER_WINDOW_SECONDS", 0.0)
+        with warehouse.connect(path) as reopened:
+            assert reopened is not first
+    # Let go of at the end of the block: another connection with another mode opens.
+    with warehouse.connect(path, read_only=True) as con:
+        assert con.execute("select count(*) from schema_migrations").fetchone()[0] >= 6
 
 
 def test_a_failing_batch_leaves_nothing_behind(tmp_path):
@@ -188,7 +222,7 @@ def load_articles(path: str, articles: list[tuple[pl.DataFrame, pl.DataFrame, pl
     for article, sources, mentions in articles:
         batch = empty_batch(articles=article, article_sources=sources, entity_mentions=mentions, removed_lines=NO_LINES)
         warehouse.load_batch(path, "r1", "test", batch)
-    warehouse.refresh_entities(path)
+    warehouse.refresh_entities(path, "test")
 
 
 NETANYAHU_FULL = tagged_article("a1", "Benjamin Netanyahu met the press.", [("Benjamin Netanyahu", "PERSON")])
@@ -294,7 +328,7 @@ def test_entity_tables_do_not_depend_on_load_order_and_a_refresh_changes_nothing
         ]
 
     assert tables(path) == tables(reference)
-    warehouse.refresh_entities(path)
+    warehouse.refresh_entities(path, "test")
     assert tables(path) == tables(reference)
 
 

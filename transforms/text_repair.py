@@ -26,8 +26,10 @@ LINE_BREAKS = r"\r\n?|[\u2028\u2029\u0085\x0b\x0c]"
 # stay: Persian and Indic spelling and emoji sequences need them, and removing them would split a character.
 INVISIBLE_CHARS = r"[\x00-\x08\x0e-\x1f\x7f\u00ad\u200b\u2060\ufeff]"
 
-# Horizontal whitespace of any width (NBSP, thin and ideographic spaces, tabs) is one plain space.
-HORIZONTAL_SPACE = r"[\t \u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+"
+# Horizontal whitespace of any width (NBSP, thin and ideographic spaces, tabs) is one plain space. A lone plain
+# space is left out of the match: replacing every space between words with itself cost as much as the rest.
+_SPACE_CHARS = r"\t \u00a0\u1680\u2000-\u200a\u202f\u205f\u3000"
+HORIZONTAL_SPACE = rf"[{_SPACE_CHARS}]{{2,}}|[{_SPACE_CHARS.replace(' ', '')}]"
 
 
 # ftfy fixes one layer of damage per pass, and what it decides depends on the whole text; text that was
@@ -65,8 +67,12 @@ def fix_encoding(text: str) -> str:
 
 
 def _fix_mojibake(texts: pl.Series) -> pl.Series:
-    fixed = [text if text is None or not MOJIBAKE_HINT.search(text) else fix_encoding(text) for text in texts]
-    return pl.Series(texts.name, fixed, dtype=pl.String)
+    # The hint is tested natively; only the few texts showing damage are handed to Python and ftfy.
+    damaged = texts.str.contains(MOJIBAKE_HINT.pattern).fill_null(False)
+    if not damaged.any():
+        return texts
+    rows = damaged.arg_true()
+    return texts.scatter(rows, [fix_encoding(text) for text in texts.gather(rows)])
 
 
 def repair_text(text: pl.Expr) -> pl.Expr:
@@ -75,11 +81,11 @@ def repair_text(text: pl.Expr) -> pl.Expr:
     Invisible characters go and the text is composed before ftfy looks (so that "Ã\u200b©" is seen as damage);
     line breaks and spaces are normalized after it, since C1 controls and no-break spaces are its evidence."""
     composed = text.str.replace_all(INVISIBLE_CHARS, "").str.normalize("NFC")
+    # fix_encoding gives a damaged text the whole repair. For the others, unifying line breaks cannot make new
+    # invisible characters or compositions, so only spaces are left to normalize.
     return (
         composed.map_batches(_fix_mojibake, return_dtype=pl.String)
         .str.replace_all(LINE_BREAKS, "\n")
-        .str.replace_all(INVISIBLE_CHARS, "")
-        .str.normalize("NFC")
         .str.replace_all(HORIZONTAL_SPACE, " ")
         .str.replace_all(r"(?m) +$", "")
         .str.replace_all(r"(?m)^ +", "")
