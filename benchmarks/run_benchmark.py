@@ -17,6 +17,7 @@ import re
 import resource
 import sys
 import tempfile
+import threading
 import time
 from collections import defaultdict
 from pathlib import Path
@@ -80,6 +81,43 @@ def peak_rss_mb() -> tuple[float, float]:
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     return own / 1024, children / 1024
+
+
+class MemorySampler(threading.Thread):
+    """Resident memory of this (the flow's) process and of its worker processes together, every second of a run:
+    whether memory grows with the corpus shows as a larger peak in the run's second half than in its first."""
+
+    def __init__(self):
+        super().__init__(daemon=True)
+        self.samples: list[tuple[float, float, float]] = []  # seconds since start, flow MB, workers MB
+        self._done = threading.Event()
+
+    def run(self) -> None:
+        import psutil
+
+        me = psutil.Process()
+        start = time.perf_counter()
+        while not self._done.wait(1.0):
+            workers = 0
+            for child in me.children(recursive=True):
+                try:
+                    workers += child.memory_info().rss
+                except psutil.Error:  # ended between listing and reading
+                    pass
+            self.samples.append((time.perf_counter() - start, me.memory_info().rss / 1e6, workers / 1e6))
+
+    def halves(self) -> dict[str, float]:
+        """Peak flow and worker MB in the first and the second half of the samples."""
+        self._done.set()
+        self.join()
+        middle = len(self.samples) // 2
+        first, second = self.samples[:middle] or [(0, 0, 0)], self.samples[middle:] or [(0, 0, 0)]
+        return {
+            "flow_first": max(sample[1] for sample in first),
+            "flow_second": max(sample[1] for sample in second),
+            "workers_first": max(sample[2] for sample in first),
+            "workers_second": max(sample[2] for sample in second),
+        }
 
 
 def stage_seconds(run_id: str) -> dict[str, float]:
@@ -224,9 +262,17 @@ def benchmark(name: str, corpus: Path, articles: int, tmp: Path, batch_size: int
 
     warehouse_path = tmp / f"{name}.duckdb"
     size_mb = sum(path.stat().st_size for path in corpus.glob("*.txt")) / 1e6
+    sampler = MemorySampler()
+    sampler.start()
+    cpu_before = resource.getrusage(resource.RUSAGE_SELF)
     start = time.perf_counter()
     result = news_etl(sources=[str(corpus)], warehouse_path=str(warehouse_path), batch_size=batch_size, task_runner=task_runner)
     elapsed = time.perf_counter() - start
+    cpu_after = resource.getrusage(resource.RUSAGE_SELF)
+    # Everything but language detection and NER runs in this process (workers do those two): its CPU time is
+    # their cost, free of the waiting that stretches task run times when workers share the cores.
+    flow_cpu = (cpu_after.ru_utime - cpu_before.ru_utime) + (cpu_after.ru_stime - cpu_before.ru_stime)
+    memory = sampler.halves()
     flow_rss, worker_rss = peak_rss_mb()
     stages = stage_seconds(result["run_id"])
     start = time.perf_counter()
@@ -251,12 +297,15 @@ def benchmark(name: str, corpus: Path, articles: int, tmp: Path, batch_size: int
         "mb_per_s": size_mb / elapsed,
         "stages": stages,
         "flow_rss_mb": flow_rss,
+        **memory,
         "worker_rss_mb": worker_rss,
         "warehouse_mb": warehouse_path.stat().st_size / 1e6,
         "bare_ner_s": bare["ner"],
         "bare_langdetect_s": bare["langdetect"],
         "ratio_to_bare": elapsed / unavoidable,
         "other_articles_per_s": articles / other if other > 0 else float("inf"),
+        "flow_cpu_s": flow_cpu,
+        "flow_cpu_articles_per_s": articles / flow_cpu if flow_cpu > 0 else float("inf"),
         "prefix_compared": compared,
         "prefix_agreement": agreement,
         "rerun_seconds": rerun_seconds,
@@ -282,11 +331,15 @@ def print_report(results: list[dict], naive_rate: float | None) -> None:
         ("MB/s", "{mb_per_s:.2f}"),
         ("peak RSS MB, flow process", "{flow_rss_mb:.0f}"),
         ("peak RSS MB, largest worker (so far)", "{worker_rss_mb:.0f}"),
+        ("flow process MB, peak in 1st / 2nd half of the run", "{flow_first:.0f} / {flow_second:.0f}"),
+        ("all workers MB, peak in 1st / 2nd half of the run", "{workers_first:.0f} / {workers_second:.0f}"),
         ("warehouse MB on disk", "{warehouse_mb:.1f}"),
         ("bare NER s (nlp.pipe, 2 processes)", "{bare_ner_s:.1f}"),
         ("bare langdetect s (same prefix, 2 processes)", "{bare_langdetect_s:.1f}"),
         ("ratio: end-to-end / (bare NER + langdetect)", "{ratio_to_bare:.2f}"),
-        ("articles/s of everything but NER and language", "{other_articles_per_s:.0f}"),
+        ("articles/s of everything but NER and language (task run times)", "{other_articles_per_s:.0f}"),
+        ("flow process CPU s (everything but NER and language)", "{flow_cpu_s:.1f}"),
+        ("articles per flow-process CPU second", "{flow_cpu_articles_per_s:.0f}"),
         ("bodies longer than the language prefix", "{prefix_compared}"),
         ("langdetect prefix answer = whole-body answer", "{prefix_agreement:.2%}"),
         ("unchanged re-run seconds", "{rerun_seconds:.1f}"),

@@ -1,6 +1,7 @@
 import polars as pl
 import pytest
 
+from transforms import boilerplate
 from transforms.boilerplate import annotate_lines, clean_articles, normalize_agency
 
 FILLER = "The council met on Tuesday and agreed the new budget after a long debate."
@@ -224,3 +225,38 @@ def test_a_closing_resources_section_goes_from_its_head_to_the_end():
 def test_an_about_head_far_from_the_end_is_a_subhead_and_kept():
     body = ["About the council:", *([FILLER] * 12)]
     assert all(reason is None for _, _, reason in reasons("\n".join([FILLER, *body])))
+
+
+# Lines where a word boundary decides: keywords glued to letters (ASCII and not), next to non-ASCII words, in
+# non-Latin scripts, and the rules' own examples.
+BOUNDARY_LINES = [
+    "All rights reserved.",
+    "xall rights reservedx",
+    "Haki zote zimehifadhiwa © 2020",
+    "© 2020 Tüm hakları saklıdır",
+    "Sitemizde çerezler kullanılır; çerezleri kullanıyoruz",
+    "éwe use cookiesé and we use cookies",
+    "Paylaş",
+    "Paylaşım",
+    "Get in touch",
+    "Get in touchy feelings",
+    "Tell us: email us at news@example.com",
+    "ኢትዮጵያ ውስጥ የተካሄደው ምርጫ all rights reserved",
+    "Let us know in the comments below!",
+    "Nous utilisons des cookies",
+    "Watch it on BBC iPlayer now",
+    "watchiplayer",
+    "Click the banner above",
+]
+
+
+def test_word_boundary_rules_give_what_a_plain_contains_gives():
+    patterns = [rule.pattern for rule in boilerplate.RULES if r"\b" in rule.pattern]
+    lines = pl.DataFrame({"text": BOUNDARY_LINES})
+    for pattern in patterns:
+        fast = lines.select(boilerplate._contains(pl.col("text"), pattern)).to_series().to_list()
+        plain = lines.select(pl.col("text").str.contains(pattern)).to_series().to_list()
+        assert fast == plain, pattern
+    # The lines do exercise both answers of the boundary rules.
+    matched = lines.select(pl.any_horizontal(pl.col("text").str.contains(pattern) for pattern in patterns)).to_series()
+    assert 0 < matched.sum() < lines.height

@@ -335,3 +335,24 @@ def test_entity_views_on_seeds(seeds_warehouse):
         "select canonical_name_a, canonical_name_b from entity_cooccurrence where 'Benjamin Netanyahu' in (canonical_name_a, canonical_name_b) and 'Recep Tayyip Erdoğan' in (canonical_name_a, canonical_name_b)",
     )
     assert len(cooccurring) == 1
+
+
+def test_number_sentences_reuses_stored_numbers_and_splits_the_rest():
+    import polars as pl
+
+    from flows.pipeline import number_sentences
+
+    articles = pl.DataFrame(
+        {"article_id": ["a", "b"], "body_clean": ["Mr. Ruto spoke. Then Odinga left.", "Kisumu is wet.\nNairobi is dry."], "language": ["en", "sw"]}
+    )
+    mentions = pl.DataFrame({"article_id": ["b", "a", "a"], "start_char": [15, 4, 21], "surface": ["Nairobi", "Ruto", "Odinga"]}).with_columns(
+        pl.col("start_char").cast(pl.Int32)
+    )
+    split = number_sentences(mentions, articles)
+    assert split["sentence_no"].to_list() == [1, 0, 1]
+    # A stored number is taken as it is (here a wrong one, to show it is not recomputed); the rest are split.
+    stored = pl.DataFrame({"article_id": ["a"], "start_char": [21], "sentence_no": [7]}, schema={"article_id": pl.String, "start_char": pl.Int32, "sentence_no": pl.Int32})
+    assert number_sentences(mentions, articles, stored).to_dicts() == split.with_columns(
+        pl.Series("sentence_no", [1, 0, 7], dtype=pl.Int32)
+    ).to_dicts()
+    assert number_sentences(mentions, articles, stored.clear()).equals(split)

@@ -21,6 +21,7 @@ def repair(text: str | None) -> str | None:
         ("  indented\n\ttabbed  \n", "indented\ntabbed\n"),
         ("decomposed e\u0301", "decomposed é"),
         ("Erdoğan’s “quote”", "Erdoğan’s “quote”"),
+        ("one\u3000\u3000wide, one\u00a0narrow, one\ttab", "one wide, one narrow, one tab"),
     ],
 )
 def test_repair_text(raw, expected):
