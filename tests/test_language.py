@@ -1,7 +1,15 @@
 import polars as pl
 import pytest
 
-from transforms.language import LANGUAGE_STRUCT, MIN_LETTERS, _frequent_words_fit, detect_language, frequent_word_fit
+from transforms.language import (
+    LANGUAGE_STRUCT,
+    MIN_LETTERS,
+    _dominant_script,
+    _frequent_words_fit,
+    _script_counts,
+    detect_language,
+    frequent_word_fit,
+)
 
 # Written for these tests; none of it comes from a dataset.
 ENGLISH = (
@@ -143,3 +151,21 @@ def test_frequent_words_are_compared_with_stop_words_and_word_frequencies():
 )
 def test_frequent_words_fit_the_measured_floors(language, top_stop_share, mean_zipf, fits):
     assert _frequent_words_fit({"top_stop_share": top_stop_share, "mean_zipf": mean_zipf}, language) is fits
+
+
+def test_other_scripts_are_counted_only_where_latin_holds_no_majority():
+    docs = pl.DataFrame({"text": ["Paris est belle", "Москва и Paris", "abc где", "12:30"]}).with_row_index("row")
+    counts = _script_counts(docs)
+    assert counts.select("row", "letters", "Latn", "Cyrl", "Grek").rows() == [
+        (0, 13, 13, None, None),
+        (1, 12, 5, 7, 0),
+        (2, 6, 3, 3, 0),
+        (3, 0, 0, 0, 0),
+    ]
+    # Exactly half the letters is no majority: no script dominates.
+    assert [_dominant_script(row) for row in counts.iter_rows(named=True)] == [
+        ("Latn", 1.0),
+        ("Cyrl", 7 / 12),
+        ("Zzzz", 0.5),
+        ("Zyyy", 0.0),
+    ]

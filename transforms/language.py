@@ -75,6 +75,8 @@ SCRIPT_PATTERNS = {
     "Cher": r"\p{Cherokee}",
     "Cans": r"\p{Canadian_Aboriginal}",
 }
+# The script most news text is written in; the others are counted only where it holds no majority.
+LATIN_SCRIPT = "Latn"
 # Text with no letters at all (digits, punctuation): ISO 15924 "Common".
 SCRIPT_NONE = "Zyyy"
 # Letters, but no counted script holds the majority of them: ISO 15924 "uncoded".
@@ -322,10 +324,27 @@ def vocabulary_fit(texts: pl.DataFrame, languages: list[str]) -> pl.DataFrame:
     )
 
 
-def _script_columns(text: pl.Expr) -> list[pl.Expr]:
-    return [text.str.count_matches(r"\p{L}").alias("letters")] + [
-        text.str.count_matches(pattern).alias(code) for code, pattern in SCRIPT_PATTERNS.items()
-    ]
+def _script_counts(docs: pl.DataFrame) -> pl.DataFrame:
+    """`docs` (row, text) -> row, letters and one letter count per SCRIPT_PATTERNS code.
+
+    Each script is one pass over the text, so the other scripts are counted only where Latin (most news text) does
+    not hold a majority of the letters: a majority is the dominant script whatever the others count (their columns
+    are null there)."""
+    counts = docs.select(
+        "row",
+        pl.col("text").str.count_matches(r"\p{L}").alias("letters"),
+        pl.col("text").str.count_matches(SCRIPT_PATTERNS[LATIN_SCRIPT]).alias(LATIN_SCRIPT),
+    )
+    no_latin_majority = counts.filter(pl.col(LATIN_SCRIPT) * 2 <= pl.col("letters")).select("row")
+    others = docs.join(no_latin_majority, on="row", how="semi").select(
+        "row",
+        *[
+            pl.col("text").str.count_matches(pattern).alias(code)
+            for code, pattern in SCRIPT_PATTERNS.items()
+            if code != LATIN_SCRIPT
+        ],
+    )
+    return counts.join(others, on="row", how="left").select("row", "letters", *SCRIPT_PATTERNS)
 
 
 def _dominant_script(counts: dict) -> tuple[str, float]:
@@ -333,6 +352,8 @@ def _dominant_script(counts: dict) -> tuple[str, float]:
     letters = counts["letters"]
     if not letters:
         return SCRIPT_NONE, 0.0
+    if counts[LATIN_SCRIPT] * 2 > letters:
+        return LATIN_SCRIPT, counts[LATIN_SCRIPT] / letters
     counts = {code: counts[code] for code in SCRIPT_PATTERNS}
     if counts["Hira"] + counts["Kana"]:
         counts["Jpan"] = counts.pop("Hani") + counts.pop("Hira") + counts.pop("Kana")
@@ -493,7 +514,7 @@ def _top_language(units: list) -> str | None:
 
 def _detect_batch(texts: pl.Series) -> pl.Series:
     docs = pl.DataFrame({"text": texts.fill_null("")}).with_row_index("row")
-    counts = docs.select("row", *_script_columns(pl.col("text")))
+    counts = _script_counts(docs)
     paragraphs = (
         docs.select("row", pl.col("text").str.split("\n").alias("paragraph"))
         .explode("paragraph")
