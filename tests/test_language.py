@@ -7,8 +7,12 @@ from transforms.language import (
     _dominant_script,
     _frequent_words_fit,
     _script_counts,
+    _token_counts,
+    _vocabulary_fit,
+    _with_units,
     detect_language,
     frequent_word_fit,
+    vocabulary_fit,
 )
 
 # Written for these tests; none of it comes from a dataset.
@@ -168,4 +172,42 @@ def test_other_scripts_are_counted_only_where_latin_holds_no_majority():
         ("Cyrl", 7 / 12),
         ("Zzzz", 0.5),
         ("Zyyy", 0.0),
+    ]
+
+
+def test_eligible_paragraphs_are_numbered_into_units_of_similar_size():
+    paragraphs = pl.DataFrame(
+        {"row": [0, 0, 0, 0, 0, 1], "paragraph": list("abcdef"), "letters": [40, 10, 400, 50, 50, 12]},
+        schema={"row": pl.UInt32, "paragraph": pl.String, "letters": pl.UInt32},
+    )
+    # 540 eligible letters in row 0: "c" starts at 40 (unit 0), "d" at 440 and "e" at 490 (unit 3); "b" and "f"
+    # have too few letters to be detected.
+    assert _with_units(paragraphs).rows() == [
+        (0, "a", 40, 0),
+        (0, "b", 10, None),
+        (0, "c", 400, 0),
+        (0, "d", 50, 3),
+        (0, "e", 50, 3),
+        (1, "f", 12, None),
+    ]
+
+
+def test_vocabulary_fit_is_measured_for_each_pair_asked():
+    texts = pl.DataFrame(
+        {"key": [0, 1], "text": ["the cat and the dog of the house", "na ya mpe ezali oyo ba"]},
+        schema={"key": pl.UInt32, "text": pl.String},
+    )
+    # The repeated "the" is an English stop word, not a Swahili one: unexplained short words only for Swahili.
+    assert vocabulary_fit(texts, ["en", "sw"]).sort("key", "vocabulary_language").rows() == [
+        (0, "en", 8, 0.625, 0.0),
+        (0, "sw", 8, 0.0, 0.375),
+        (1, "en", 6, 2 / 6, 0.0),
+        (1, "sw", 6, 2 / 6, 0.0),
+    ]
+    pairs = pl.DataFrame(
+        {"key": [0, 1], "vocabulary_language": ["en", "sw"]}, schema={"key": pl.UInt32, "vocabulary_language": pl.String}
+    )
+    assert _vocabulary_fit(_token_counts(texts, ["key"]), pairs).sort("key").rows() == [
+        (0, "en", 8, 0.625, 0.0),
+        (1, "sw", 6, 2 / 6, 0.0),
     ]
