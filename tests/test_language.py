@@ -211,3 +211,12 @@ def test_vocabulary_fit_is_measured_for_each_pair_asked():
         (0, "en", 8, 0.625, 0.0),
         (1, "sw", 6, 2 / 6, 0.0),
     ]
+
+
+def test_frequent_words_of_equal_count_are_taken_in_alphabetical_order():
+    texts = pl.DataFrame(
+        {"key": [0, 1], "language": ["en", "en"], "text": ["bbb ccc ddd fff ggg hhh jjj kkk lll mmm the of", "of the bbb of the"]},
+        schema={"key": pl.UInt32, "language": pl.String, "text": pl.String},
+    )
+    # Twelve words seen once: the ten first in alphabetical order are compared, so "the" and "of" are not.
+    assert frequent_word_fit(texts).select("key", "tokens", "top_stop_share").rows() == [(0, 12, 0.0), (1, 5, 2 / 3)]

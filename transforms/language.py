@@ -276,10 +276,11 @@ def _frequent_word_fit(counts: pl.DataFrame, pairs: pl.DataFrame) -> pl.DataFram
     stop_words = STOP_WORDS.select(
         pl.col("vocabulary_language").alias("language"), "token", pl.lit(True).alias("is_stop")
     )
+    # Most frequent first, equal counts in alphabetical order (top_k_by picks them without sorting every token).
     top = (
-        counts.sort(["key", "count", "token"], descending=[False, True, False])
-        .group_by("key", maintain_order=True)
-        .head(FREQUENT_WORDS_TOP)
+        counts.group_by("key")
+        .agg(pl.col("token").top_k_by(["count", "token"], FREQUENT_WORDS_TOP, reverse=[False, True]))
+        .explode("token")
     )
     top_stop_share = (
         pairs.join(top, on="key")
