@@ -1,7 +1,19 @@
 import polars as pl
 import pytest
 
-from transforms.language import LANGUAGE_STRUCT, MIN_LETTERS, _frequent_words_fit, detect_language, frequent_word_fit
+from transforms.language import (
+    LANGUAGE_STRUCT,
+    MIN_LETTERS,
+    _dominant_script,
+    _frequent_words_fit,
+    _script_counts,
+    _token_counts,
+    _vocabulary_fit,
+    _with_units,
+    detect_language,
+    frequent_word_fit,
+    vocabulary_fit,
+)
 
 # Written for these tests; none of it comes from a dataset.
 ENGLISH = (
@@ -143,3 +155,68 @@ def test_frequent_words_are_compared_with_stop_words_and_word_frequencies():
 )
 def test_frequent_words_fit_the_measured_floors(language, top_stop_share, mean_zipf, fits):
     assert _frequent_words_fit({"top_stop_share": top_stop_share, "mean_zipf": mean_zipf}, language) is fits
+
+
+def test_other_scripts_are_counted_only_where_latin_holds_no_majority():
+    docs = pl.DataFrame({"text": ["Paris est belle", "Москва и Paris", "abc где", "12:30"]}).with_row_index("row")
+    counts = _script_counts(docs)
+    assert counts.select("row", "letters", "Latn", "Cyrl", "Grek").rows() == [
+        (0, 13, 13, None, None),
+        (1, 12, 5, 7, 0),
+        (2, 6, 3, 3, 0),
+        (3, 0, 0, 0, 0),
+    ]
+    # Exactly half the letters is no majority: no script dominates.
+    assert [_dominant_script(row) for row in counts.iter_rows(named=True)] == [
+        ("Latn", 1.0),
+        ("Cyrl", 7 / 12),
+        ("Zzzz", 0.5),
+        ("Zyyy", 0.0),
+    ]
+
+
+def test_eligible_paragraphs_are_numbered_into_units_of_similar_size():
+    paragraphs = pl.DataFrame(
+        {"row": [0, 0, 0, 0, 0, 1], "paragraph": list("abcdef"), "letters": [40, 10, 400, 50, 50, 12]},
+        schema={"row": pl.UInt32, "paragraph": pl.String, "letters": pl.UInt32},
+    )
+    # 540 eligible letters in row 0: "c" starts at 40 (unit 0), "d" at 440 and "e" at 490 (unit 3); "b" and "f"
+    # have too few letters to be detected.
+    assert _with_units(paragraphs).rows() == [
+        (0, "a", 40, 0),
+        (0, "b", 10, None),
+        (0, "c", 400, 0),
+        (0, "d", 50, 3),
+        (0, "e", 50, 3),
+        (1, "f", 12, None),
+    ]
+
+
+def test_vocabulary_fit_is_measured_for_each_pair_asked():
+    texts = pl.DataFrame(
+        {"key": [0, 1], "text": ["the cat and the dog of the house", "na ya mpe ezali oyo ba"]},
+        schema={"key": pl.UInt32, "text": pl.String},
+    )
+    # The repeated "the" is an English stop word, not a Swahili one: unexplained short words only for Swahili.
+    assert vocabulary_fit(texts, ["en", "sw"]).sort("key", "vocabulary_language").rows() == [
+        (0, "en", 8, 0.625, 0.0),
+        (0, "sw", 8, 0.0, 0.375),
+        (1, "en", 6, 2 / 6, 0.0),
+        (1, "sw", 6, 2 / 6, 0.0),
+    ]
+    pairs = pl.DataFrame(
+        {"key": [0, 1], "vocabulary_language": ["en", "sw"]}, schema={"key": pl.UInt32, "vocabulary_language": pl.String}
+    )
+    assert _vocabulary_fit(_token_counts(texts, ["key"]), pairs).sort("key").rows() == [
+        (0, "en", 8, 0.625, 0.0),
+        (1, "sw", 6, 2 / 6, 0.0),
+    ]
+
+
+def test_frequent_words_of_equal_count_are_taken_in_alphabetical_order():
+    texts = pl.DataFrame(
+        {"key": [0, 1], "language": ["en", "en"], "text": ["bbb ccc ddd fff ggg hhh jjj kkk lll mmm the of", "of the bbb of the"]},
+        schema={"key": pl.UInt32, "language": pl.String, "text": pl.String},
+    )
+    # Twelve words seen once: the ten first in alphabetical order are compared, so "the" and "of" are not.
+    assert frequent_word_fit(texts).select("key", "tokens", "top_stop_share").rows() == [(0, 12, 0.0), (1, 5, 2 / 3)]

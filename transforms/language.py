@@ -75,6 +75,8 @@ SCRIPT_PATTERNS = {
     "Cher": r"\p{Cherokee}",
     "Cans": r"\p{Canadian_Aboriginal}",
 }
+# The script most news text is written in; the others are counted only where it holds no majority.
+LATIN_SCRIPT = "Latn"
 # Text with no letters at all (digits, punctuation): ISO 15924 "Common".
 SCRIPT_NONE = "Zyyy"
 # Letters, but no counted script holds the majority of them: ISO 15924 "uncoded".
@@ -263,54 +265,78 @@ def _token_counts(texts: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
 
 
 def frequent_word_fit(texts: pl.DataFrame) -> pl.DataFrame:
-    """`texts` (key, language, text) -> key, language, tokens, top_stop_share (share of the FREQUENT_WORDS_TOP most
-    frequent tokens that are stop words of `language`), mean_zipf (null for a language without a wordfreq list)."""
-    counts = _token_counts(texts, ["key", "language"])
+    """`texts` (key, language, text; one row per key) -> key, language, tokens, top_stop_share (share of the
+    FREQUENT_WORDS_TOP most frequent tokens that are stop words of `language`), mean_zipf (null for a language
+    without a wordfreq list)."""
+    return _frequent_word_fit(_token_counts(texts, ["key"]), texts.select("key", "language"))
+
+
+def _frequent_word_fit(counts: pl.DataFrame, pairs: pl.DataFrame) -> pl.DataFrame:
+    """`counts` (key, token, count) and `pairs` (key, language) -> frequent_word_fit's columns for each pair."""
     stop_words = STOP_WORDS.select(
         pl.col("vocabulary_language").alias("language"), "token", pl.lit(True).alias("is_stop")
     )
+    # Most frequent first, equal counts in alphabetical order (top_k_by picks them without sorting every token).
     top = (
-        counts.sort(["key", "language", "count", "token"], descending=[False, False, True, False])
-        .group_by("key", "language", maintain_order=True)
-        .head(FREQUENT_WORDS_TOP)
+        counts.group_by("key")
+        .agg(pl.col("token").top_k_by(["count", "token"], FREQUENT_WORDS_TOP, reverse=[False, True]))
+        .explode("token")
+    )
+    top_stop_share = (
+        pairs.join(top, on="key")
         .join(stop_words, on=["language", "token"], how="left")
         .group_by("key", "language")
         .agg(pl.col("is_stop").fill_null(False).mean().alias("top_stop_share"))
     )
+    tokens = counts.group_by("key").agg(pl.col("count").sum().alias("tokens"))
     has_list = pl.col("language").is_in(WORD_FREQUENCY_LANGUAGES)
-    zipf = (
-        counts.join(WORD_FREQUENCIES, on=["language", "token"], how="left")
+    # A token wordfreq does not list has frequency 0, so only listed tokens are summed (an inner join is much
+    # cheaper than a left join against the whole list).
+    listed_zipf = (
+        pairs.filter(has_list)
+        .join(counts, on="key")
+        .join(WORD_FREQUENCIES, on=["language", "token"])
         .group_by("key", "language")
-        .agg(
-            pl.col("count").sum().alias("tokens"),
-            pl.when(has_list.first())
-            .then((pl.col("zipf").fill_null(0.0) * pl.col("count")).sum() / pl.col("count").sum())
-            .alias("mean_zipf"),
-        )
+        .agg((pl.col("zipf") * pl.col("count")).sum().alias("zipf_sum"))
     )
     return (
-        zipf.join(top, on=["key", "language"])
-        .select("key", "language", "tokens", "top_stop_share", "mean_zipf")
+        pairs.join(tokens, on="key")
+        .join(top_stop_share, on=["key", "language"])
+        .join(listed_zipf, on=["key", "language"], how="left")
+        .select(
+            "key",
+            "language",
+            "tokens",
+            "top_stop_share",
+            pl.when(has_list).then(pl.col("zipf_sum").fill_null(0.0) / pl.col("tokens")).alias("mean_zipf"),
+        )
         .sort("key", "language")
     )
 
 
 def vocabulary_fit(texts: pl.DataFrame, languages: list[str]) -> pl.DataFrame:
     """`texts` (key, text) -> key, vocabulary_language, tokens, coverage, short_unexplained for each language."""
-    stop_words = STOP_WORDS.filter(pl.col("vocabulary_language").is_in(languages))
-    tokens = _token_counts(texts, ["key"])
+    pairs = texts.select("key").join(pl.DataFrame({"vocabulary_language": languages}), how="cross")
+    return _vocabulary_fit(_token_counts(texts, ["key"]), pairs)
+
+
+def _vocabulary_fit(counts: pl.DataFrame, pairs: pl.DataFrame) -> pl.DataFrame:
+    """`counts` (key, token, count) and `pairs` (key, vocabulary_language) -> vocabulary_fit's columns for each pair
+    whose text has tokens."""
+    stop_words = STOP_WORDS.join(pairs.select("vocabulary_language").unique(), on="vocabulary_language", how="semi")
     short_recurring = (pl.col("token").str.len_chars() <= SHORT_WORD_LETTERS) & (pl.col("count") >= SHORT_WORD_MIN_COUNT)
-    totals = tokens.group_by("key").agg(
+    totals = counts.group_by("key").agg(
         pl.col("count").sum().alias("tokens"), pl.col("count").filter(short_recurring).sum().alias("short")
     )
     hits = (
-        tokens.join(stop_words, on="token")
+        counts.join(stop_words, on="token")
+        .join(pairs, on=["key", "vocabulary_language"], how="semi")
         .group_by("key", "vocabulary_language")
         .agg(pl.col("count").sum().alias("hits"), pl.col("count").filter(short_recurring).sum().alias("short_hits"))
     )
-    grid = totals.join(pl.DataFrame({"vocabulary_language": languages}), how="cross")
     return (
-        grid.join(hits, on=["key", "vocabulary_language"], how="left")
+        totals.join(pairs, on="key")
+        .join(hits, on=["key", "vocabulary_language"], how="left")
         .with_columns(pl.col("hits", "short_hits").fill_null(0))
         .select(
             "key",
@@ -322,10 +348,27 @@ def vocabulary_fit(texts: pl.DataFrame, languages: list[str]) -> pl.DataFrame:
     )
 
 
-def _script_columns(text: pl.Expr) -> list[pl.Expr]:
-    return [text.str.count_matches(r"\p{L}").alias("letters")] + [
-        text.str.count_matches(pattern).alias(code) for code, pattern in SCRIPT_PATTERNS.items()
-    ]
+def _script_counts(docs: pl.DataFrame) -> pl.DataFrame:
+    """`docs` (row, text) -> row, letters and one letter count per SCRIPT_PATTERNS code.
+
+    Each script is one pass over the text, so the other scripts are counted only where Latin (most news text) does
+    not hold a majority of the letters: a majority is the dominant script whatever the others count (their columns
+    are null there)."""
+    counts = docs.select(
+        "row",
+        pl.col("text").str.count_matches(r"\p{L}").alias("letters"),
+        pl.col("text").str.count_matches(SCRIPT_PATTERNS[LATIN_SCRIPT]).alias(LATIN_SCRIPT),
+    )
+    no_latin_majority = counts.filter(pl.col(LATIN_SCRIPT) * 2 <= pl.col("letters")).select("row")
+    others = docs.join(no_latin_majority, on="row", how="semi").select(
+        "row",
+        *[
+            pl.col("text").str.count_matches(pattern).alias(code)
+            for code, pattern in SCRIPT_PATTERNS.items()
+            if code != LATIN_SCRIPT
+        ],
+    )
+    return counts.join(others, on="row", how="left").select("row", "letters", *SCRIPT_PATTERNS)
 
 
 def _dominant_script(counts: dict) -> tuple[str, float]:
@@ -333,6 +376,8 @@ def _dominant_script(counts: dict) -> tuple[str, float]:
     letters = counts["letters"]
     if not letters:
         return SCRIPT_NONE, 0.0
+    if counts[LATIN_SCRIPT] * 2 > letters:
+        return LATIN_SCRIPT, counts[LATIN_SCRIPT] / letters
     counts = {code: counts[code] for code in SCRIPT_PATTERNS}
     if counts["Hira"] + counts["Kana"]:
         counts["Jpan"] = counts.pop("Hani") + counts.pop("Hira") + counts.pop("Kana")
@@ -352,13 +397,20 @@ def _detect(sample: str) -> tuple[str, float] | None:
     return best.lang, best.prob
 
 
+def _with_units(paragraphs: pl.DataFrame) -> pl.DataFrame:
+    """`paragraphs` (row, paragraph, letters) -> with `unit`: eligible paragraphs (enough letters) numbered into at
+    most MAX_DETECTION_UNITS consecutive groups of similar size; null for the other paragraphs."""
+    eligible = pl.col("letters") >= MIN_LETTERS
+    eligible_letters = pl.when(eligible).then(pl.col("letters")).otherwise(0)
+    total = eligible_letters.sum().over("row")
+    before = eligible_letters.cum_sum().over("row") - eligible_letters
+    return paragraphs.with_columns(pl.when(eligible).then(before * MAX_DETECTION_UNITS // total).alias("unit"))
+
+
 def _units(paragraphs: pl.DataFrame) -> pl.DataFrame:
-    """Eligible paragraphs (enough letters) merged into at most MAX_DETECTION_UNITS consecutive groups of similar size."""
-    eligible = paragraphs.filter(pl.col("letters") >= MIN_LETTERS)
-    total = pl.col("letters").sum().over("row")
-    before = pl.col("letters").cum_sum().over("row") - pl.col("letters")
+    """`paragraphs` numbered by `_with_units` -> row, unit, text (its paragraphs, one a line), letters."""
     return (
-        eligible.with_columns((before * MAX_DETECTION_UNITS // total).alias("unit"))
+        paragraphs.drop_nulls("unit")
         .group_by("row", "unit")
         .agg(pl.col("paragraph").str.join("\n").alias("text"), pl.col("letters").sum())
         .sort("row", "unit")
@@ -485,16 +537,40 @@ def _decide(
 
 def _top_language(units: list) -> str | None:
     letters_by_language: dict[str, int] = {}
-    for letters, _, best in units:
+    for _, letters, _, best in units:
         if best:
             letters_by_language[best[0]] = letters_by_language.get(best[0], 0) + letters
     return min(letters_by_language.items(), key=lambda item: (-item[1], item[0]))[0] if letters_by_language else None
 
 
+def _evidence(
+    row_units: dict[int, list], unit_counts: pl.DataFrame, whole_counts: pl.DataFrame
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Each row's top language (key, language) and the token counts (key, token, count) of the units that carry it:
+    the whole text for a one-unit article (unit None)."""
+    languages, units = [], []
+    for key, found in row_units.items():
+        top = _top_language(found)
+        if top is not None:
+            languages.append((key, top))
+            units.extend((key, unit) for unit, _, _, best in found if best and best[0] == top)
+    languages = pl.DataFrame(languages, schema={"key": pl.UInt32, "language": pl.String}, orient="row")
+    units = pl.DataFrame(units, schema={"key": pl.UInt32, "unit": pl.UInt32}, orient="row")
+    counts = pl.concat(
+        [
+            whole_counts.join(units.filter(pl.col("unit").is_null()), on="key", how="semi"),
+            unit_counts.join(units.drop_nulls("unit"), on=["key", "unit"], how="semi")
+            .group_by("key", "token")
+            .agg(pl.col("count").sum()),
+        ]
+    )
+    return languages, counts
+
+
 def _detect_batch(texts: pl.Series) -> pl.Series:
     docs = pl.DataFrame({"text": texts.fill_null("")}).with_row_index("row")
-    counts = docs.select("row", *_script_columns(pl.col("text")))
-    paragraphs = (
+    counts = _script_counts(docs)
+    paragraphs = _with_units(
         docs.select("row", pl.col("text").str.split("\n").alias("paragraph"))
         .explode("paragraph")
         .with_columns(pl.col("paragraph").str.count_matches(r"\p{L}").alias("letters"))
@@ -505,43 +581,46 @@ def _detect_batch(texts: pl.Series) -> pl.Series:
     single = docs.join(multi, on="row", how="anti").join(counts.select("row", "letters"), on="row")
     detect_units = pl.concat(
         [
-            single.select("row", pl.lit(0, pl.UInt32).alias("unit"), "text", "letters"),
+            single.select("row", pl.lit(None, pl.UInt32).alias("unit"), "text", "letters"),
             units.join(multi, on="row", how="semi").select("row", pl.col("unit").cast(pl.UInt32), "text", "letters"),
         ]
-    ).sort("row", "unit")
+    ).sort("row", "unit", nulls_last=True)
 
     rows = {row["row"]: row for row in counts.iter_rows(named=True)}
     for row in rows.values():
         row["script"], row["script_share"] = _dominant_script(row)
+    # Per row: (unit, letters, text, langdetect's best); unit None is the whole text of a one-unit article.
     row_units: dict[int, list] = {key: [] for key in rows}
-    for key, _, text, letters in detect_units.iter_rows():
+    for key, unit, text, letters in detect_units.iter_rows():
         if letters and rows[key]["script"] in PROFILED_SCRIPTS:
-            row_units[key].append((letters, text, _detect(text[:PREFIX_CHARS])))
+            row_units[key].append((unit, letters, text, _detect(text[:PREFIX_CHARS])))
 
     # Vocabulary evidence: the units that carry the top language (the whole text for a one-unit article), and the
-    # whole text for naming a language langdetect lacks.
-    evidence = []
-    for key, found in row_units.items():
-        top = _top_language(found)
-        evidence.append((key, top, "\n".join(text for _, text, best in found if best and best[0] == top)))
-    evidence_frame = pl.DataFrame(
-        evidence, schema={"key": pl.UInt32, "language": pl.String, "text": pl.String}, orient="row"
+    # whole text for naming a language langdetect lacks. A token never spans a paragraph break, so the paragraphs
+    # are tokenized once and their counts summed per unit, per evidence and per whole text.
+    unit_counts = _token_counts(
+        paragraphs.select(pl.col("row").alias("key"), "unit", pl.col("paragraph").alias("text")), ["key", "unit"]
     )
-    languages = sorted(set(VOCABULARY_PROFILES) | set(VOCABULARY_LANGUAGES))
-    fit_evidence = _fits_by_key(vocabulary_fit(evidence_frame.select("key", "text"), languages))
-    fit_whole = _fits_by_key(vocabulary_fit(docs.select(pl.col("row").alias("key"), "text"), languages))
-    frequent_evidence = _frequent_by_key(frequent_word_fit(evidence_frame))
-    named_candidates = docs.select(pl.col("row").alias("key"), "text").join(
-        pl.DataFrame({"language": VOCABULARY_LANGUAGES}), how="cross"
-    )
-    frequent_whole = _frequent_by_key(frequent_word_fit(named_candidates.select("key", "language", "text")))
+    whole_counts = unit_counts.group_by("key", "token").agg(pl.col("count").sum())
+    evidence_languages, evidence_counts = _evidence(row_units, unit_counts, whole_counts)
+    # Only langdetect's guess and the languages the vocabulary may name are ever judged.
+    fit_languages = sorted(set(VOCABULARY_PROFILES) | set(VOCABULARY_LANGUAGES))
+    named_languages = pl.DataFrame({"language": VOCABULARY_LANGUAGES})
+    named_whole = docs.select(pl.col("row").alias("key")).join(named_languages, how="cross")
+    named_evidence = evidence_languages.select("key").join(named_languages, how="cross")
+    evidence_pairs = pl.concat([evidence_languages.filter(pl.col("language").is_in(fit_languages)), named_evidence])
+    vocabulary_language = {"language": "vocabulary_language"}
+    fit_evidence = _fits_by_key(_vocabulary_fit(evidence_counts, evidence_pairs.unique().rename(vocabulary_language)))
+    fit_whole = _fits_by_key(_vocabulary_fit(whole_counts, named_whole.rename(vocabulary_language)))
+    frequent_evidence = _frequent_by_key(_frequent_word_fit(evidence_counts, evidence_languages))
+    frequent_whole = _frequent_by_key(_frequent_word_fit(whole_counts, named_whole))
 
     results = []
     for key in range(docs.height):
         row = rows[key]
         row["tokens"] = fit_whole.get(key, {}).pop("__tokens__", 0)
         row["evidence_tokens"] = fit_evidence.get(key, {}).pop("__tokens__", 0)
-        found = [(letters, best) for letters, _, best in row_units[key]]
+        found = [(letters, best) for _, letters, _, best in row_units[key]]
         fits = fit_evidence.get(key, {}), fit_whole.get(key, {})
         results.append(_decide(row, found, *fits, frequent_evidence.get(key, {}), frequent_whole.get(key, {})))
     return pl.Series(texts.name, results, dtype=LANGUAGE_STRUCT)
