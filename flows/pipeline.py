@@ -146,19 +146,20 @@ def detect_languages(articles: pl.DataFrame) -> pl.DataFrame:
 @task(**TASK_OPTIONS)
 def extract_entities(articles: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Returns the articles with their `ner_method` and the canonical mentions."""
-    pipelines = ner_pipelines()
+    # An empty slice (every article already known) must not load the models into a process that has none.
+    pipelines = ner_pipelines() if articles.height else {}
     mentions = number_sentences(canonicalize_mentions(find_mentions(articles, pipelines)), articles)
     return articles.with_columns(ner_methods(pl.col("language"), pl.col("body_clean"), pipelines).alias("ner_method")), mentions
 
 
-def annotate(runner: runners.TaskRunner, articles: pl.DataFrame, workers: int) -> Tagging:
-    """Start detecting the language and entities of `articles`: a small batch right away in this process, a large
-    one split over the runner's workers (each loads its models once and keeps them for the run). The returned
+def annotate(runner: runners.TaskRunner, articles: pl.DataFrame, workers: int, in_workers: bool) -> Tagging:
+    """Start detecting the language and entities of `articles`: right away in this process, or `in_workers`
+    split over the runner's workers (each loads its models once and keeps them for the run). The returned
     function waits for the results and gives them in the articles' order."""
-    parts = runners.split_for_workers(articles, workers)
-    if len(parts) == 1:
+    if not in_workers or articles.is_empty():
         done = extract_entities(detect_languages(articles))
         return lambda: done
+    parts = runners.split_for_workers(articles, workers)
     with_language = [runner.submit(detect_languages, {"articles": part}) for part in parts]
     # Every slice is submitted before any result is awaited, so the workers tag their slices at the same time.
     futures = [runner.submit(extract_entities, {"articles": future}) for future in with_language]
@@ -183,6 +184,10 @@ def load_corpus(
 
     One batch is tagged by the workers while the next is read and cleaned here; batches load in reading order."""
     tagging: TaggingBatch | None = None
+    # Small runs (the seeds, a quiet hour of a feed) are tagged here and never start a worker. Once a batch has
+    # needed the workers, every later one goes to them too: a short last batch tagged here would load the
+    # models into this process as well, and leave the workers idle while it is tagged.
+    in_workers = False
     for read in read_batches(reader, batch_size):
         prepared = clean(read.docs)
         if tagging is not None and tagging.read.replaces:
@@ -192,7 +197,8 @@ def load_corpus(
             tagging = None
         in_flight = tagging.new_articles["article_id"].to_list() if tagging is not None else []
         new_articles = drop_known_articles(warehouse_path, prepared.articles, in_flight)
-        started = annotate(runner, new_articles, slices)
+        in_workers = in_workers or len(runners.split_for_workers(new_articles, slices)) > 1
+        started = annotate(runner, new_articles, slices, in_workers)
         if tagging is not None:
             load_tagged(warehouse_path, run_id, tagging, counts, len(reader.inputs))
         tagging = TaggingBatch(read, prepared, new_articles, started)

@@ -10,8 +10,9 @@ from prefect_dask import DaskTaskRunner
 
 TASK_RUNNERS = ("processes", "local", "dask")
 
-# A worker process costs a few seconds to start (Prefect, spaCy and the models); a batch smaller than this per
-# worker is annotated in the flow's process, so small runs (the seeds, a quiet hour of a feed) never pay it.
+# A worker process costs a few seconds to start (Prefect, spaCy and the models); until a batch has this many
+# articles per worker, batches are annotated in the flow's process, so small runs (the seeds, a quiet hour of a feed)
+# never pay it.
 MIN_ARTICLES_PER_WORKER = 100
 
 
