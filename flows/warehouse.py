@@ -41,6 +41,11 @@ RUN_LOCK_SUFFIX = ".run.lock"
 HOLD_SECONDS = 30.0
 READER_WINDOW_SECONDS = 2 * LOCK_RETRY_SECONDS
 
+# DuckDB keeps the blocks it reads cached up to its memory limit, 80% of the machine's memory by default, and a
+# run holds its connection: the end-of-run passes over the whole warehouse (checks, links, entities) would leave
+# the process as large as the warehouse. Bounded here; queries larger than this spill to disk instead.
+DUCKDB_MEMORY_LIMIT = os.environ.get("NEWS_ETL_DUCKDB_MEMORY_LIMIT", "1GB")
+
 _PARAMETER = re.compile(r"\$([a-z_][a-z0-9_]*)")
 
 
@@ -180,7 +185,7 @@ def _open_waiting_for_lock(path: Path, read_only: bool) -> duckdb.DuckDBPyConnec
     deadline = time.monotonic() + LOCK_WAIT_SECONDS
     while True:
         try:
-            return duckdb.connect(str(path), read_only=read_only)
+            return duckdb.connect(str(path), read_only=read_only, config={"memory_limit": DUCKDB_MEMORY_LIMIT})
         except duckdb.IOException as error:
             if "lock" not in str(error).lower():
                 raise
