@@ -1,3 +1,5 @@
+import time
+
 import duckdb
 import polars as pl
 import pytest
@@ -152,6 +154,40 @@ def _hold_lock(path: str, ready, release) -> None:
     ready.set()
     release.wait(60)
     con.close()
+
+
+def test_a_reader_gets_in_while_another_process_holds_the_warehouse(tmp_path):
+    import multiprocessing
+
+    path = tmp_path / "w.duckdb"
+    with warehouse.connect(path):
+        pass
+    context = multiprocessing.get_context("spawn")
+    ready, release = context.Event(), context.Event()
+    holder = context.Process(target=_hold_and_write, args=(str(path), ready, release))
+    holder.start()
+    try:
+        assert ready.wait(60)
+        started = time.monotonic()
+        # The holder lets go every HOLD_SECONDS (1 s there); the reader, retrying, gets in within a few seconds.
+        columns, rows = warehouse.query(path, "select count(*) from schema_migrations")
+        assert rows[0][0] >= 6
+        assert time.monotonic() - started < 10
+    finally:
+        release.set()
+        holder.join(60)
+
+
+def _hold_and_write(path: str, ready, release) -> None:
+    warehouse.HOLD_SECONDS = 1.0
+    with warehouse.hold(path):
+        with warehouse.connect(path) as con:
+            con.execute("create table busy (n integer)")
+        ready.set()
+        while not release.is_set():
+            with warehouse.connect(path) as con:
+                con.execute("insert into busy values (1)")
+            time.sleep(0.05)
 
 
 def test_gazetteer_mentions_follow_the_names_models_found(tmp_path):
