@@ -83,9 +83,7 @@ class _Held:
             self.close()
             time.sleep(READER_WINDOW_SECONDS)
         if self.con is None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self.con = _open_waiting_for_lock(self.path, read_only=False)
-            migrate(self.con)
+            self.con = _open_writable(self.path)
             self.opened_at = time.monotonic()
         return self.con
 
@@ -170,15 +168,23 @@ def connect(path: str | Path, read_only: bool = False) -> Iterator[duckdb.DuckDB
         return
     if read_only and not path.exists():
         raise WarehouseNotFound(f"no warehouse at {path}: run `news-etl run` first, or pass --warehouse")
-    if not read_only:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    con = _open_waiting_for_lock(path, read_only)
+    con = _open_waiting_for_lock(path, read_only) if read_only else _open_writable(path)
     try:
-        if not read_only:
-            migrate(con)
         yield con
     finally:
         con.close()
+
+
+def _open_writable(path: Path) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse for writing: create the file if need be and bring its schema up to date."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    con = _open_waiting_for_lock(path, read_only=False)
+    try:
+        migrate(con)
+    except Exception:
+        con.close()
+        raise
+    return con
 
 
 def _open_waiting_for_lock(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:

@@ -1,4 +1,7 @@
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 import duckdb
 import polars as pl
@@ -128,25 +131,33 @@ def test_a_failing_batch_leaves_nothing_behind(tmp_path):
     assert warehouse.query(path, "select (select count(*) from articles), (select count(*) from removed_lines), (select count(*) from input_files)")[1] == [(0, 0, 0)]
 
 
-def test_a_locked_warehouse_is_waited_for_then_reported(tmp_path, monkeypatch):
+@contextmanager
+def another_process(target, path: Path) -> Iterator[None]:
+    """Run `target(path, ready, release)` in a spawned process on a created warehouse; the block starts once it is
+    ready and ends by releasing it."""
     import multiprocessing
 
-    path = tmp_path / "w.duckdb"
     with warehouse.connect(path):
         pass
     context = multiprocessing.get_context("spawn")
     ready, release = context.Event(), context.Event()
-    holder = context.Process(target=_hold_lock, args=(str(path), ready, release))
-    holder.start()
+    process = context.Process(target=target, args=(str(path), ready, release))
+    process.start()
     try:
         assert ready.wait(60)
+        yield
+    finally:
+        release.set()
+        process.join(60)
+
+
+def test_a_locked_warehouse_is_waited_for_then_reported(tmp_path, monkeypatch):
+    path = tmp_path / "w.duckdb"
+    with another_process(_hold_lock, path):
         monkeypatch.setattr(warehouse, "LOCK_WAIT_SECONDS", 1.0)
         with pytest.raises(warehouse.WarehouseLocked, match="in use by another process; waited 1 s"):
             with warehouse.connect(path):
                 pass
-    finally:
-        release.set()
-        holder.join(60)
 
 
 def _hold_lock(path: str, ready, release) -> None:
@@ -157,25 +168,13 @@ def _hold_lock(path: str, ready, release) -> None:
 
 
 def test_a_reader_gets_in_while_another_process_holds_the_warehouse(tmp_path):
-    import multiprocessing
-
     path = tmp_path / "w.duckdb"
-    with warehouse.connect(path):
-        pass
-    context = multiprocessing.get_context("spawn")
-    ready, release = context.Event(), context.Event()
-    holder = context.Process(target=_hold_and_write, args=(str(path), ready, release))
-    holder.start()
-    try:
-        assert ready.wait(60)
+    with another_process(_hold_and_write, path):
         started = time.monotonic()
         # The holder lets go every HOLD_SECONDS (1 s there); the reader, retrying, gets in within a few seconds.
         columns, rows = warehouse.query(path, "select count(*) from schema_migrations")
         assert rows[0][0] >= 6
         assert time.monotonic() - started < 10
-    finally:
-        release.set()
-        holder.join(60)
 
 
 def _hold_and_write(path: str, ready, release) -> None:
