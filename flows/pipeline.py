@@ -289,6 +289,17 @@ def rebuild_entities(warehouse_path: str) -> None:
     warehouse.refresh_entities(warehouse_path, PIPELINE_VERSION)
 
 
+@task(**TASK_OPTIONS)
+def derive_repeated_lines(warehouse_path: str) -> int:
+    """Each source's repeated lines and the article lines that are one; returns how many article lines are."""
+    if warehouse.repeated_lines_are_current(warehouse_path, PIPELINE_VERSION):
+        get_run_logger().info("no article came or went since repeated lines were last derived: kept")
+        return warehouse.repeated_line_count(warehouse_path)
+    repeated = warehouse.refresh_repeated_lines(warehouse_path, PIPELINE_VERSION)
+    get_run_logger().info("repeated lines: %d article lines repeat a line of their source", repeated)
+    return repeated
+
+
 def derive_entities(warehouse_path: str) -> None:
     """Gazetteer mentions, cross-article links and entity tables, unless nothing they come from has changed."""
     if warehouse.entities_are_current(warehouse_path, PIPELINE_VERSION):
@@ -353,6 +364,7 @@ def news_etl(
                 slices = runners.parallel_workers(task_runner, workers)
                 load_corpus(warehouse_path, run_id, reader, batch_size, runner, slices, counts)
             counts.update(articles_replaced=count_replaced_articles(warehouse_path, run_id))
+            counts.update(lines_repeated=derive_repeated_lines(warehouse_path))
             derive_entities(warehouse_path)
             checks = run_data_checks(warehouse_path)
             return publish_summary(warehouse_path, run_id, counts, checks)
@@ -376,5 +388,6 @@ RUN_COUNTS = (
     "articles_loaded",
     "articles_replaced",
     "lines_removed",
+    "lines_repeated",
     "mentions_loaded",
 )

@@ -20,6 +20,9 @@ CONTENT_TABLES = (
     "entity_keys",
     "rejected_inputs",
     "input_files",
+    "article_lines",
+    "repeated_lines",
+    "article_repeated_lines",
 )
 
 
@@ -239,8 +242,10 @@ def test_rerun_adds_nothing(prefect_server, tmp_path):
     assert second["counts"]["articles_ner"] == 0
     assert table_contents(path) == before
     assert fetch(path, "select count(*) from runs where status = 'completed'") == [(2,)]
-    # Nothing changed, so the second run did not derive the entities again.
-    assert fetch(path, "select count(*) from derived_state where derived_at < ?", [second_started(path)]) == [(1,)]
+    # Nothing changed, so the second run derived neither the entities nor the repeated lines again.
+    assert fetch(path, "select name from derived_state where derived_at < ? order by name", [second_started(path)]) == [
+        ("entities",), ("repeated_lines",)
+    ]
 
 
 def second_started(path: Path):
@@ -274,6 +279,34 @@ def test_same_content_in_two_files_is_one_article(prefect_server, tmp_path):
     assert result["counts"]["articles_loaded"] == 1
     assert result["counts"]["articles_duplicate"] == 1
     assert fetch(path, "select source_uri from articles") == [(str((corpus / "a.txt").resolve()),)]
+
+
+COLUMN_NOTE = "This column appears every Tuesday in the county edition."
+COUNTY_TOPICS = ("library", "bridge", "market", "clinic", "ferry", "stadium")
+
+
+def county_story(topic: str) -> str:
+    return f"Council approves new {topic}\nThe county council approved the new {topic} on Monday after a long debate.\n{COLUMN_NOTE}\n"
+
+
+def test_a_line_five_articles_of_a_folder_share_is_found_by_the_run(prefect_server, tmp_path):
+    corpus = tmp_path / "county"
+    corpus.mkdir()
+    for topic in COUNTY_TOPICS[:4]:
+        (corpus / f"{topic}.txt").write_text(county_story(topic), encoding="utf-8")
+    path = tmp_path / "news.duckdb"
+    assert run_flow([corpus], path)["counts"]["lines_repeated"] == 0
+    (corpus / "ferry.txt").write_text(county_story("ferry"), encoding="utf-8")
+    # The fifth article makes the line its folder's template, in the four loaded before it too.
+    result = run_flow([corpus], path)
+    assert (result["counts"]["articles_loaded"], result["counts"]["lines_repeated"]) == (1, 5)
+    assert fetch(path, "select source_key, line_text, article_count from repeated_lines") == [
+        (f"folder:{corpus.resolve()}", COLUMN_NOTE, 5)
+    ]
+    bodies = fetch(path, "select body_text from article_text order by body_text")
+    expected = [county_story(topic).rsplit("\n", 2)[0] for topic in sorted(COUNTY_TOPICS[:5])]
+    assert bodies == [(body,) for body in expected]
+    assert fetch(path, "select lines_repeated from runs order by started_at") == [(0,), (5,)]
 
 
 def test_bad_inputs_are_rejected_or_repaired_and_the_run_goes_on(prefect_server, tmp_path):

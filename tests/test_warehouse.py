@@ -418,9 +418,165 @@ def test_migration_005_keeps_mentions_loaded_before_it_as_their_article_gave_the
         (earlier / migration.name).write_text(migration.read_text(encoding="utf-8"), encoding="utf-8")
     path = tmp_path / "w.duckdb"
     monkeypatch.setattr(warehouse, "MIGRATIONS_DIR", earlier)
+    # Today's views read tables later migrations add; a warehouse at 004 had the views of its day.
+    monkeypatch.setattr(warehouse, "VIEWS_DIR", tmp_path / "no_views")
     with warehouse.connect(path) as con:
         con.execute("insert into entity_mentions values ('a1', 'e1', 'Ankara', 0, 6, 'LOC', 'GPE', 'model:test', 0)")
     monkeypatch.undo()
     with warehouse.connect(path) as con:
         assert con.execute("select entity_id, article_entity_id from entity_mentions").fetchall() == [("e1", "e1")]
         assert con.execute("select count(*) from entity_links").fetchall() == [(0,)]
+
+
+def sourced_article(article_id: str, body: str, folder: str = "/feeds/daily", outlet: str | None = None, url: str | None = None) -> tuple[pl.DataFrame, ...]:
+    """(articles, article_sources, no mentions) of one article with `body`, read from a file in `folder`."""
+    uri = f"{folder}/{article_id}.txt"
+    article = empty_batch().articles.with_columns(
+        pl.lit(article_id).alias("article_id"),
+        pl.lit(uri).alias("source_uri"),
+        pl.lit(body).alias("body_clean"),
+        pl.lit(len(body)).alias("char_count"),
+        pl.lit(outlet, dtype=pl.String).alias("outlet"),
+        pl.lit(url, dtype=pl.String).alias("url"),
+    )
+    sources = pl.DataFrame({"article_id": [article_id], "source_uri": [uri], "input_uri": [uri], "input_hash": ["h"]})
+    return article, sources, empty_batch().entity_mentions.clear()
+
+
+def load_and_derive(path: str, articles: list[tuple[pl.DataFrame, ...]]) -> int:
+    for article, sources, mentions in articles:
+        batch = empty_batch(articles=article, article_sources=sources, entity_mentions=mentions, removed_lines=NO_LINES)
+        warehouse.load_batch(path, "r1", "test", batch)
+    return warehouse.refresh_repeated_lines(path, "test")
+
+
+CONTACT = "Reporting by Ama Owusu; email ama.owusu@example.org"
+
+
+TOPICS = ("budget", "schools", "roads", "housing", "water", "parks", "buses")
+
+
+def story(number: int, last_line: str = CONTACT) -> str:
+    # Only digits would not make the lines differ: a line's key ignores them.
+    topic = TOPICS[number]
+    return f"The council met to discuss the {topic}.\nIts plan for the {topic} passed.\n{last_line}"
+
+
+@pytest.mark.parametrize("sharing, repeated", [(4, 0), (5, 5)])
+def test_a_line_five_articles_of_a_source_share_is_repeated_and_four_is_not(tmp_path, sharing, repeated):
+    path = str(tmp_path / "w.duckdb")
+    articles = [sourced_article(f"a{number}", story(number)) for number in range(sharing)]
+    assert load_and_derive(path, articles) == repeated
+    rows = warehouse.query(path, "select article_id, line_no, start_char, text, source_key, reason from article_repeated_lines order by all")[1]
+    expected = [
+        (f"a{number}", 3, story(number).index(CONTACT), CONTACT, "folder:/feeds/daily", "repeated_in_source") for number in range(sharing)
+    ]
+    assert rows == (expected if repeated else [])
+    text = warehouse.query(path, "select body_text, has_repeated_lines from article_text where article_id = 'a0'")[1]
+    assert text == [(story(0).rsplit("\n", 1)[0], True)] if repeated else [(story(0), False)]
+    assert set(warehouse.run_checks(path).values()) == {0}
+
+
+def test_case_digits_and_punctuation_do_not_tell_repeated_lines_apart(tmp_path):
+    path = str(tmp_path / "w.duckdb")
+    variants = ["Subscribe to The Daily Brief, 2021 edition", "subscribe to the daily brief - 2022 edition!", "SUBSCRIBE TO THE DAILY BRIEF 2023 EDITION"]
+    articles = [sourced_article(f"a{number}", story(number, variants[number % 3])) for number in range(5)]
+    assert load_and_derive(path, articles) == 5
+    assert warehouse.query(path, "select source_key, line_text, article_count from repeated_lines")[1] == [
+        ("folder:/feeds/daily", "SUBSCRIBE TO THE DAILY BRIEF 2023 EDITION", 5)
+    ]
+
+
+@pytest.mark.parametrize(
+    "where",
+    [
+        # Three from one folder and two from another: no source has five.
+        [{"folder": "/feeds/a"}] * 3 + [{"folder": "/feeds/b"}] * 2,
+        # The outlet the input names is the source, whatever folder the files are in.
+        [{"folder": "/feeds/a", "outlet": "Daily Herald"}] * 3 + [{"folder": "/feeds/a", "outlet": "Evening Post"}] * 2,
+        # Else the host of the article's url.
+        [{"url": "https://www.herald.example/news/1"}] * 3 + [{"url": "https://post.example/2"}] * 2,
+    ],
+)
+def test_lines_are_counted_within_one_source(tmp_path, where):
+    path = str(tmp_path / "w.duckdb")
+    assert load_and_derive(path, [sourced_article(f"a{number}", story(number), **place) for number, place in enumerate(where)]) == 0
+
+
+def test_the_source_key_is_the_outlet_else_the_url_host_else_the_folder(tmp_path):
+    path = str(tmp_path / "w.duckdb")
+    articles = [
+        sourced_article("a1", "x", outlet=" Daily Herald ", url="https://herald.example/1"),
+        sourced_article("a2", "y", url="https://user@www.Herald.example:8080/news?id=2"),
+        sourced_article("a3", "z", folder="/data/scrapes/post"),
+    ]
+    load_and_derive(path, articles)
+    assert warehouse.query(path, "select * from article_source_keys order by article_id")[1] == [
+        ("a1", "outlet:daily herald"), ("a2", "host:herald.example"), ("a3", "folder:/data/scrapes/post")
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "x" * 150 + " and then some more words " + "y" * 30,  # longer than REPEATED_LINE_MAX_CHARS: a shared paragraph
+        "2000 GMT",  # a field's value, not a template
+        "Isidingo",
+    ],
+)
+def test_long_lines_and_lines_without_two_words_are_never_repeated_lines(tmp_path, line):
+    path = str(tmp_path / "w.duckdb")
+    assert load_and_derive(path, [sourced_article(f"a{number}", story(number, line)) for number in range(6)]) == 0
+
+
+def test_an_article_made_only_of_repeated_lines_keeps_its_text(tmp_path):
+    path = str(tmp_path / "w.duckdb")
+    articles = [sourced_article(f"a{number}", story(number)) for number in range(5)] + [sourced_article("stub", CONTACT)]
+    assert load_and_derive(path, articles) == 5
+    assert warehouse.query(path, "select body_text, has_repeated_lines from article_text where article_id = 'stub'")[1] == [(CONTACT, False)]
+    assert warehouse.query(path, "select article_count from repeated_lines")[1] == [(6,)]
+
+
+@pytest.mark.parametrize("order", [(0, 1, 2, 3, 4, 5), (5, 4, 3, 2, 1, 0), (3, 0, 5, 1, 4, 2)])
+def test_repeated_lines_do_not_depend_on_load_order_and_follow_deletions(tmp_path, order):
+    articles = [sourced_article(f"a{number}", story(number)) for number in range(6)]
+    reference, path = str(tmp_path / "reference.duckdb"), str(tmp_path / "w.duckdb")
+    load_and_derive(reference, articles)
+    # In two runs, each deriving from what it has: the second run's answer is the whole warehouse's.
+    load_and_derive(path, [articles[index] for index in order[:3]])
+    load_and_derive(path, [articles[index] for index in order[3:]])
+
+    def tables(at: str) -> list[list[tuple]]:
+        return [
+            warehouse.query(at, "select * from article_lines order by all")[1],
+            warehouse.query(at, "select * from repeated_lines order by all")[1],
+            warehouse.query(at, "select * from article_repeated_lines order by all")[1],
+        ]
+
+    assert tables(path) == tables(reference)
+    assert warehouse.repeated_line_count(path) == 6
+    # An article leaving (a changed input) can take a line below the threshold again.
+    with warehouse.connect(path) as con:
+        con.execute("delete from articles where article_id = 'a0'")
+        con.execute("delete from article_sources where article_id = 'a0'")
+    assert not warehouse.repeated_lines_are_current(path, "test")
+    assert warehouse.refresh_repeated_lines(path, "test") == 5
+    with warehouse.connect(path) as con:
+        con.execute("delete from articles where article_id = 'a1'")
+        con.execute("delete from article_sources where article_id = 'a1'")
+    assert warehouse.refresh_repeated_lines(path, "test") == 0
+    assert warehouse.query(path, "select count(*) from article_lines where article_id in ('a0', 'a1')")[1] == [(0,)]
+    assert set(warehouse.run_checks(path).values()) == {0}
+
+
+def test_repeated_lines_are_current_until_an_article_comes_or_the_version_changes(tmp_path):
+    path = str(tmp_path / "w.duckdb")
+    warehouse.start_run(path, "r1", ["/x"], "test")
+    assert not warehouse.repeated_lines_are_current(path, "test")  # never derived
+    load_and_derive(path, [sourced_article("a1", story(1))])
+    assert warehouse.repeated_lines_are_current(path, "test")
+    assert not warehouse.repeated_lines_are_current(path, "another version")
+    load_and_derive(path, [])
+    assert warehouse.repeated_lines_are_current(path, "test")
+    warehouse.load_batch(path, "r1", "test", empty_batch(articles=sourced_article("a2", story(2))[0], removed_lines=NO_LINES))
+    assert not warehouse.repeated_lines_are_current(path, "test")

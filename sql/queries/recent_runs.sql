@@ -19,6 +19,7 @@ final as (
         articles_ner,
         articles_loaded,
         lines_removed,
+        lines_repeated,
         mentions_loaded,
         checks_failed,
     from runs

@@ -1,0 +1,32 @@
+-- A repeated line is where it says it is in body_clean, and only a line that is stored as its source's.
+with
+
+articles as (
+    select article_id, body_clean from articles
+),
+
+repeated as (
+    select article_id, line_no, start_char, line_chars, text, source_key from article_repeated_lines
+),
+
+misplaced as (
+    select repeated.article_id, repeated.line_no
+    from repeated
+    inner join articles using (article_id)
+    where substring(articles.body_clean, repeated.start_char + 1, repeated.line_chars) <> repeated.text
+),
+
+unsourced as (
+    select repeated.article_id, repeated.line_no
+    from repeated
+    inner join article_lines using (article_id, line_no)
+    anti join repeated_lines using (source_key, line_hash)
+),
+
+final as (
+    select * from misplaced
+    union all
+    select * from unsourced
+)
+
+select * from final

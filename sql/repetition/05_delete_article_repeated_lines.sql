@@ -1,0 +1,1 @@
+delete from article_repeated_lines
