@@ -361,9 +361,15 @@ def refresh_repeated_lines(path: str, pipeline_version: str) -> int:
     """Key the lines of new articles, then rebuild each source's repeated lines and the articles' lines that are one,
     in one transaction that records what they were derived from. Returns how many article lines are repeated."""
     params = _repetition_parameters(pipeline_version)
+    # Lines are keyed once, up to the length limit of the day: another limit keys them all again.
+    keying = f"max_line_chars={REPEATED_LINE_MAX_CHARS}"
     with connect(path) as con:
         con.begin()
         try:
+            keyed = con.execute("select fingerprint from derived_state where name = 'article_lines'").fetchone()
+            if keyed is None or keyed[0] != keying:
+                con.execute("delete from article_lines")
+                con.execute("insert or replace into derived_state values ('article_lines', ?, now())", [keying])
             for statement in sorted(REPETITION_DIR.glob("[0-9]*.sql")):
                 _execute(con, statement.read_text(encoding="utf-8"), params)
             con.execute(

@@ -244,7 +244,7 @@ def test_rerun_adds_nothing(prefect_server, tmp_path):
     assert fetch(path, "select count(*) from runs where status = 'completed'") == [(2,)]
     # Nothing changed, so the second run derived neither the entities nor the repeated lines again.
     assert fetch(path, "select name from derived_state where derived_at < ? order by name", [second_started(path)]) == [
-        ("entities",), ("repeated_lines",)
+        ("article_lines",), ("entities",), ("repeated_lines",)
     ]
 
 

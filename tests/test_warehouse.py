@@ -580,3 +580,13 @@ def test_repeated_lines_are_current_until_an_article_comes_or_the_version_change
     assert warehouse.repeated_lines_are_current(path, "test")
     warehouse.load_batch(path, "r1", "test", empty_batch(articles=sourced_article("a2", story(2))[0], removed_lines=NO_LINES))
     assert not warehouse.repeated_lines_are_current(path, "test")
+
+
+def test_another_length_limit_keys_every_line_again(tmp_path, monkeypatch):
+    path = str(tmp_path / "w.duckdb")
+    assert load_and_derive(path, [sourced_article(f"a{number}", story(number)) for number in range(5)]) == 5
+    monkeypatch.setattr(warehouse, "REPEATED_LINE_MAX_CHARS", len(CONTACT) - 1)
+    assert warehouse.refresh_repeated_lines(path, "test") == 0
+    assert warehouse.query(path, "select count(line_hash) from article_lines where line_chars = $chars", {"chars": len(CONTACT)})[1] == [(0,)]
+    monkeypatch.undo()
+    assert warehouse.refresh_repeated_lines(path, "test") == 5

@@ -12,13 +12,15 @@ create macro repeated_line_key(line) as
             then trim(regexp_replace(regexp_replace(lower(line), '\p{N}+', '0', 'g'), '[^\p{L}\p{N}]+', ' ', 'g'))
     end;
 
--- Every line of every article's body_clean, keyed; filled at the end of a run for articles that have none yet.
+-- Every line of every article's body_clean, keyed; filled at the end of a run for articles that have none yet. A
+-- later migration that changes repeated_line_key must empty it, so that every line is keyed the same way.
 create table article_lines (
     article_id varchar not null,
     line_no integer not null,            -- 1-based line of body_clean
     start_char integer not null,         -- where the line starts in body_clean (0-based, as entity offsets)
     line_chars integer not null,
-    line_hash uhugeint,                  -- md5 of repeated_line_key(line); null when the key is null
+    line_hash uhugeint,                  -- md5 of repeated_line_key(line) for lines a repeated line can be (at most
+                                         -- REPEATED_LINE_MAX_CHARS); null for others and when the key is null
     primary key (article_id, line_no)
 );
 

@@ -1,4 +1,5 @@
 -- Key the lines of articles loaded since the last derivation; an article's lines never change, so keyed once.
+-- Only lines a repeated line can be are keyed: keying is most of the cost, and long paragraphs are most of the text.
 insert into article_lines by name
 with
 
@@ -9,27 +10,31 @@ articles as (
 
 split as (
     select
-        articles.article_id,
-        lines.line_no::integer as line_no,
-        lines.line,
-    from articles,
-    unnest(string_split(articles.body_clean, chr(10))) with ordinality as lines(line, line_no)
+        article_id,
+        string_split(body_clean, chr(10)) as lines,
+        list_transform(string_split(body_clean, chr(10)), line -> length(line)) as lengths,
+    from articles
 ),
 
-measured as (
+-- Each line is followed by one newline: its start is what the lines before it and their newlines take.
+located as (
     select
         article_id,
-        line_no,
-        length(line) as line_chars,
-        -- Each line is followed by one newline: its start is what the lines before it and their newlines take.
-        coalesce(sum(length(line) + 1) over (partition by article_id order by line_no rows between unbounded preceding and 1 preceding), 0) as start_char,
-        md5_number(repeated_line_key(line)) as line_hash,
+        unnest(range(1, len(lines) + 1)) as line_no,
+        unnest(lines) as line,
+        unnest(lengths) as line_chars,
+        unnest(list_transform(lengths, (line_chars, line_no) -> coalesce(list_sum(lengths[1:line_no - 1]), 0) + line_no - 1)) as start_char,
     from split
 ),
 
 final as (
-    select article_id, line_no, start_char::integer as start_char, line_chars::integer as line_chars, line_hash,
-    from measured
+    select
+        article_id,
+        line_no::integer as line_no,
+        start_char::integer as start_char,
+        line_chars::integer as line_chars,
+        case when line_chars <= $max_line_chars then md5_number(repeated_line_key(line)) end as line_hash,
+    from located
 )
 
 select * from final
