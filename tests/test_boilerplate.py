@@ -247,6 +247,7 @@ BOUNDARY_LINES = [
     "Watch it on BBC iPlayer now",
     "watchiplayer",
     "Click the banner above",
+    "You can follow Jürgen on Twitter @jdoe",
 ]
 
 
@@ -260,3 +261,124 @@ def test_word_boundary_rules_give_what_a_plain_contains_gives():
     # The lines do exercise both answers of the boundary rules.
     matched = lines.select(pl.any_horizontal(pl.col("text").str.contains(pattern) for pattern in patterns)).to_series()
     assert 0 < matched.sum() < lines.height
+
+
+def test_bbc_picture_block_goes_and_the_paragraph_after_it_stays():
+    block = [
+        "Delegates leave the hall in Geneva.Image copyrightEXAMPLE IMAGES",
+        "Image caption",
+        "The talks ran late into the night",
+    ]
+    after = "Negotiators will meet again on Friday to settle the last points of the deal."
+    assert reasons("\n".join([FILLER, *block, after])) == [
+        (1, FILLER, None),
+        (2, block[0], "photo_credit"),
+        (3, block[1], "photo_credit"),
+        (4, block[2], "photo_credit"),
+        (5, after, None),
+    ]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Image copyright Example Images",
+        "Ministers arrive for the vote at the parliament buildingImage copyrightREUTERS",
+        "Image caption The minister arrives for the vote",
+        "Media caption Who is the new minister?",
+    ],
+)
+def test_bbc_picture_markers_go_anywhere(line):
+    assert reasons(f"{FILLER}\n{line}\n{FILLER}")[1] == (2, line, "photo_credit")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The court ruled on Image copyright claims brought by photographers last year.",
+        "The museum said the image copyright belongs to the photographer's family.",
+        "Image captions were added later by the editors, the agency said.",
+        "Image caption contests have become popular with readers of the site.",
+    ],
+)
+def test_sentences_about_images_are_kept(sentence):
+    assert reasons(f"{FILLER}\n{sentence}\n{FILLER}")[1] == (2, sentence, None)
+
+
+# A photo gallery as a scraper leaves it: its title, the viewer's controls, captions full and cut short (one with
+# its "1 of 3" counter glued on), and the title again; the article's paragraphs are set apart by blank lines.
+GALLERY = [
+    "Scenes from the summit",
+    "Fullscreen",
+    "Delegates arrive at the hall on Monday,",
+    "Delegates arrive at the hall on Monday, June 3, in Geneva. Jane Doe, Example Press",
+    "Fullscreen",
+    "Delegates arrive at the hall on Monday,1 of 3",
+    "Ministers pose for the family photo",
+    "The chair opens the final session",
+    "Next Slide",
+    "3 Photos",
+    "Scenes from the summit",
+]
+
+
+def test_a_photo_gallery_goes_from_its_title_to_its_title_again():
+    after = "Talks resumed on Tuesday."
+    found = reasons("\n\n".join([FILLER, "\n".join(GALLERY), after]))
+    assert [reason for _, _, reason in found] == [None] + ["photo_credit"] * len(GALLERY) + [None]
+    assert found[-1] == (2 * 2 + len(GALLERY), after, None)
+
+
+def test_without_the_title_repeated_the_lines_around_a_gallery_stay():
+    # The line above is a subhead, the line below another: neither is the gallery's title.
+    gallery = [*GALLERY[:-1], "What comes next"]
+    found = reasons("\n\n".join([FILLER, "\n".join(gallery), FILLER]))
+    assert [reason for _, _, reason in found] == [None, None] + ["photo_credit"] * (len(gallery) - 2) + [None, None]
+
+
+@pytest.mark.parametrize(
+    "between",
+    [
+        # A paragraph set apart by blank lines between the controls: no gallery, only the controls go.
+        "\n\nThe ministers spoke for an hour.\n\n",
+        # Set apart from the lines above it only.
+        "\n\nThe ministers spoke for an hour.\n",
+        # A line too long for a caption between the controls.
+        "\n" + " ".join([FILLER] * 5) + "\n",
+    ],
+)
+def test_lines_between_gallery_controls_stay_when_a_paragraph_is_among_them(between):
+    text = f"{FILLER}\n\nFullscreen\nMinisters pose for the family photo{between}Next Slide\n\n{FILLER}"
+    found = {line: reason for _, line, reason in reasons(text)}
+    assert found["Fullscreen"] == found["Next Slide"] == "photo_credit"
+    assert found["Ministers pose for the family photo"] is None
+    assert [reason for line, reason in found.items() if line not in ("Fullscreen", "Next Slide")] == [None] * (
+        len(found) - 2
+    )
+
+
+def test_a_share_bar_of_one_button_a_line_goes():
+    bar = ["Facebook", "Twitter", "Google+", "LinkedIn"]
+    assert reasons("\n".join([FILLER, *bar, FILLER])) == [(1, FILLER, None)] + [
+        (number, line, "share_prompt") for number, line in enumerate(bar, start=2)
+    ] + [(6, FILLER, None)]
+
+
+def test_one_network_name_alone_is_kept():
+    assert reasons(f"{FILLER}\nFacebook\n{FILLER}")[1] == (2, "Facebook", None)
+
+
+def test_a_follow_line_ending_in_a_handle_goes_mid_body():
+    line = "You can follow Jane on Twitter @janedoe_news"
+    assert reasons(f"{FILLER}\n{line}\nThe first section\n{FILLER}")[1] == (2, line, "social_follow")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Supporters were urged to follow the campaign on Twitter, organisers said.",
+        "“Follow me on Twitter @mayor,” she told the crowd.",
+    ],
+)
+def test_follow_sentences_without_a_closing_handle_are_kept_mid_body(sentence):
+    assert reasons(f"{FILLER}\n{sentence}\n{FILLER}")[1] == (2, sentence, None)
