@@ -247,6 +247,10 @@ BOUNDARY_LINES = [
     "Watch it on BBC iPlayer now",
     "watchiplayer",
     "Click the banner above",
+    "h/t Exämple Daily",
+    "h/tx Example",
+    "Plus d'infos à lire: click here!",
+    "Jürgen Doe is a contributing writer for Exämple News",
     "You can follow Jürgen on Twitter @jdoe",
 ]
 
@@ -381,4 +385,65 @@ def test_a_follow_line_ending_in_a_handle_goes_mid_body():
     ],
 )
 def test_follow_sentences_without_a_closing_handle_are_kept_mid_body(sentence):
+    assert reasons(f"{FILLER}\n{sentence}\n{FILLER}")[1] == (2, sentence, None)
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        ("h/t Example Daily", "source_credit"),
+        ("Hat tip to the Example Post", "source_credit"),
+    ],
+)
+def test_hat_tips_go_anywhere(line, reason):
+    assert reasons(f"{FILLER}\n{line}\n{FILLER}")[1] == (2, line, reason)
+
+
+def test_a_sentence_about_hat_tips_is_kept():
+    sentence = "Hat tips to the organisers were given at the end of the ceremony."
+    assert reasons(f"{FILLER}\n{sentence}\n{FILLER}")[1] == (2, sentence, None)
+
+
+LONG_BIO = (
+    "Jane Doe is a senior writer with the Example Review, where she covers farming, water and the rural schools of "
+    "the north. Before that she spent ten years as a teacher and ran a small orchard with her brother. Her reporting "
+    "on drought relief won a regional prize, and her first book, on the history of the valley's canals, is due out "
+    "next spring. She lives near the coast with two dogs and a great many apple trees, and answers every letter."
+)
+CLOSING_PARAGRAPH = (
+    "Doe was the keeper of the old lighthouse for thirty years and later its director, and she still walks up the "
+    "hill to it every morning. The town voted last winter to turn the tower into a small museum, and the council has "
+    "asked her to write the guide for visitors, who will be able to climb the stairs from the first of May. She says "
+    "the view from the lamp room is the finest on the coast, and that she will miss having it to herself on calm "
+    "summer evenings."
+)
+
+
+def test_a_long_bio_goes_at_the_end_of_the_body():
+    assert reasons(f"{FILLER}\n{LONG_BIO}\nShare this article: Facebook | X")[1] == (2, LONG_BIO, "author_bio")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"{FILLER}\n{LONG_BIO}\n{FILLER}",
+        f"{FILLER}\n{CLOSING_PARAGRAPH}\nShare this article: Facebook | X",
+    ],
+)
+def test_a_long_bio_mid_body_and_a_closing_paragraph_about_someone_are_kept(text):
+    # Both longer than the short-bio rule's limit: only the long-bio rule could take them.
+    assert len(LONG_BIO) > 400 and len(CLOSING_PARAGRAPH) > 400
+    assert reasons(text)[1][2] is None
+
+
+def test_a_bio_above_a_call_for_op_eds_goes_with_it():
+    bio = "Jane Doe (@janedoe) is a contributor to Example Weekly and teaches history in Leeds."
+    call = "If you would like to submit a column to Example Weekly, our editors read every pitch."
+    assert reasons(f"{FILLER}\n{bio}\n{call}")[1:] == [(2, bio, "author_bio"), (3, call, "comment_prompt")]
+
+
+def test_a_click_here_line_goes_in_the_footer_only():
+    line = "More stories from our desk! Click Here!"
+    assert reasons(f"{FILLER}\n{line}\nSubscribe to our newsletter")[1] == (2, line, "related_headline")
+    sentence = "To read the full report, click here."
     assert reasons(f"{FILLER}\n{sentence}\n{FILLER}")[1] == (2, sentence, None)

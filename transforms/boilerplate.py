@@ -126,6 +126,8 @@ RELATED_OUTRO = (
     r"(?i)^(?:see (?:our|all our|more of our) .{0,40}(?:guides?|list|coverage|stories|articles)"
     r"|find out (?:more )?(?:how|about|what|why) .{0,80}\b(?:with|in) our\b)"
 )
+# The text of a link that ends in its call, left without the link: "More stories by this author! Click Here!".
+CLICK_HERE_OUTRO = r"(?i)\bclick here[.!]*$"
 
 # Words that open an agency/source credit footer: "SOURCE : AP NEWS/TIMES OF ISRAEL | …", "Quelle: dpa".
 SOURCE_LEADS = r"sources?|fuentes?|quelle|fonte|fontes|fonti|kaynak|chanzo|il[- ]?gu'??a|xigasho"
@@ -160,12 +162,14 @@ SYNDICATION_EDGE = (
     r"|^(?:originally|first) (?:published|appeared|posted) (?:at|on|in|by)\b|^\((?:from|source|via|quelle|fuente"
     r"|fonte)\b.{2,100}\)$"
     r"|^(?:contributed|delivered|syndicated|courtesy) (?:by|of)\s+\S.{0,80}$"
-    r"|^(?:credit\s*(?:to\s+|:\s*)|h/t:?\s+|hat tip:?\s+(?:to\s+)?)\S.{0,80}$"
+    r"|^(?:credit\s*(?:to\s+|:\s*))\S.{0,80}$"
     r"|^(?:publié|publicado|pubblicato|veröffentlicht) (?:à l'origine|originalmente|originariamente|ursprünglich)\b"
     r"|^(?:avec|mit|con|com) (?:l'|der |la |a )?(?:afp|reuters|ap|dpa|efe|ansa|lusa)\.?$"
     r"|^(?:for more information,? see|further reading|references|sources and further reading|weitere quellen|références"
     r"|referencias|referências)\s*[:：]?$"
 )
+# Hat tips credit a source wherever a blogger puts them: "h/t Example Daily", "Hat tip to the Example Post".
+HAT_TIP = r"(?i)^(?:h/t|hat tip)\b:?\s*(?:to\s+)?\S.{0,80}$"
 
 # Social networks named in follow/share lines.
 NETWORKS = (
@@ -371,7 +375,7 @@ COMMENT_PROMPT_EDGE = (
     r"|send us your (?:questions|stories|views|pictures)|do you have (?:more )?information about this|what (?:claims"
     r"|questions) do you want"
     r"|if you (?:have been|are) affected by|tell us (?:what you think|your)|we want to hear from you|get in touch\b"
-    r"|what do you think\?)"
+    r"|what do you think\?|if you would like to (?:write|submit|contribute)\b)"
     r"|\bget in touch(?: and tell us\b|\.?$)|\b(?:email|e-mail|tweet|message) us (?:at|on)\b"
     r"|^(?:donnez votre avis|dites-nous|diskutieren sie mit|ihre meinung|¿qué opinas|dê a sua opinião|dicci la tua"
     r"|ne düşünüyorsunuz)"
@@ -392,6 +396,15 @@ AUTHOR_BIO_EDGE = (
     r"|^(?i:e-?mail|call|tel|phone|fax|contact(?: details)?|kontakt|téléphone|teléfono|telefone)\s*[:：]\s*(?:[\p{Lu}+(\d]|\S+@)"
     r".{0,80}$|^(?i:contact(?: details)?|kontakt|contacto|contato)\s*[:：]$"
     r"|^(?i:for more information,? (?:please )?(?:visit|go to|contact))\b"
+)
+# A bio long enough to be a paragraph opens with the role itself, in the present tense: "Jane Doe is a director
+# with …", "Jane Doe is a contributing staff writer for …", "Jane Doe (@jdoe) is a contributor to …". A closing
+# paragraph about someone in the story says more before the role ("Doe was the keeper of the lighthouse and later
+# its director …").
+AUTHOR_BIO_LONG = (
+    r"^\p{Lu}[\p{L}'’.-]+(?: \p{Lu}[\p{L}'’.-]+){0,3}(?: \(@\w+\))? is (?:a|an|the) (?:[\p{L}-]+ ){0,3}"
+    r"(?i:writer|author|contributor|columnist|editor|correspondent|journalist|reporter|blogger|director|founder"
+    r"|analyst) (?:with|at|of|for|to)\b"
 )
 # Reporting credits closing a body: "Additional reporting by Rob Corp", "Reporting by …; Editing by …".
 REPORTING_CREDIT = (
@@ -544,6 +557,8 @@ RULES: tuple[LineRule, ...] = (
     LineRule("source_credit", SYNDICATION_FOOTER, ANYWHERE, 400),
     # "Delivered by The Daily Sheeple", "Credit to Infowars", "… is a post from Cop Block": footers only.
     LineRule("source_credit", SYNDICATION_EDGE, EDGE, 300),
+    # "h/t Example Daily" wherever it stands.
+    LineRule("source_credit", HAT_TIP, ANYWHERE, 120),
     # "Follow us on Twitter @BBCNewsEnts and on Facebook".
     LineRule("social_follow", rf"(?i)^(?:{FOLLOW_LEADS})\b", EDGE, 250),
     # "Follow BBC West on Facebook, Twitter and Instagram. Send your story ideas to …" closing a body; mid-body the
@@ -595,6 +610,8 @@ RULES: tuple[LineRule, ...] = (
     LineRule("author_bio", POSTED_BY, ANYWHERE, 160),
     LineRule("author_bio", REPORTING_CREDIT, FOOTER, 200),
     LineRule("author_bio", AUTHOR_BIO_EDGE, FOOTER, 400),
+    # "Jane Doe is a senior writer with the Example Review, …" running on for several sentences.
+    LineRule("author_bio", AUTHOR_BIO_LONG, FOOTER, 1000),
     # "Home » News » …", "Continue reading the main story"; "Filed under: …" at the edges.
     LineRule("navigation", NAVIGATION, ANYWHERE, 200),
     LineRule("navigation", NAVIGATION_EDGE, EDGE, 600),
@@ -611,6 +628,8 @@ RULES: tuple[LineRule, ...] = (
     LineRule("related_headline", DATED_HEADLINE, ANYWHERE, 170),
     LineRule("related_headline", BRACKETED_LINK, ANYWHERE, 202),
     LineRule("related_headline", RELATED_HERE, ANYWHERE, 160),
+    # "More reads from this author! Click Here!" closing a post: the link's text, the link itself gone.
+    LineRule("related_headline", CLICK_HERE_OUTRO, EDGE, 200),
     # "… is available on DirecTV Ch. 349 …", "… – Click Here Now".
     LineRule("media_promo", CHANNEL_PROMO, ANYWHERE, 400),
     # "… by sharing this information", "Thank you for reading"; a bare "Thank You!" only in a footer.
