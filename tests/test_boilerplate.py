@@ -247,6 +247,11 @@ BOUNDARY_LINES = [
     "Watch it on BBC iPlayer now",
     "watchiplayer",
     "Click the banner above",
+    "h/t Exämple Daily",
+    "h/tx Example",
+    "Plus d'infos à lire: click here!",
+    "Jürgen Doe is a contributing writer for Exämple News",
+    "You can follow Jürgen on Twitter @jdoe",
 ]
 
 
@@ -260,3 +265,185 @@ def test_word_boundary_rules_give_what_a_plain_contains_gives():
     # The lines do exercise both answers of the boundary rules.
     matched = lines.select(pl.any_horizontal(pl.col("text").str.contains(pattern) for pattern in patterns)).to_series()
     assert 0 < matched.sum() < lines.height
+
+
+def test_bbc_picture_block_goes_and_the_paragraph_after_it_stays():
+    block = [
+        "Delegates leave the hall in Geneva.Image copyrightEXAMPLE IMAGES",
+        "Image caption",
+        "The talks ran late into the night",
+    ]
+    after = "Negotiators will meet again on Friday to settle the last points of the deal."
+    assert reasons("\n".join([FILLER, *block, after])) == [
+        (1, FILLER, None),
+        (2, block[0], "photo_credit"),
+        (3, block[1], "photo_credit"),
+        (4, block[2], "photo_credit"),
+        (5, after, None),
+    ]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Image copyright Example Images",
+        "Ministers arrive for the vote at the parliament buildingImage copyrightREUTERS",
+        "Image caption The minister arrives for the vote",
+        "Media caption Who is the new minister?",
+    ],
+)
+def test_bbc_picture_markers_go_anywhere(line):
+    assert reasons(f"{FILLER}\n{line}\n{FILLER}")[1] == (2, line, "photo_credit")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The court ruled on Image copyright claims brought by photographers last year.",
+        "The museum said the image copyright belongs to the photographer's family.",
+        "Image captions were added later by the editors, the agency said.",
+        "Image caption contests have become popular with readers of the site.",
+    ],
+)
+def test_sentences_about_images_are_kept(sentence):
+    assert reasons(f"{FILLER}\n{sentence}\n{FILLER}")[1] == (2, sentence, None)
+
+
+# A photo gallery as a scraper leaves it: its title, the viewer's controls, captions full and cut short (one with
+# its "1 of 3" counter glued on), and the title again; the article's paragraphs are set apart by blank lines.
+GALLERY = [
+    "Scenes from the summit",
+    "Fullscreen",
+    "Delegates arrive at the hall on Monday,",
+    "Delegates arrive at the hall on Monday, June 3, in Geneva. Jane Doe, Example Press",
+    "Fullscreen",
+    "Delegates arrive at the hall on Monday,1 of 3",
+    "Ministers pose for the family photo",
+    "The chair opens the final session",
+    "Next Slide",
+    "3 Photos",
+    "Scenes from the summit",
+]
+
+
+def test_a_photo_gallery_goes_from_its_title_to_its_title_again():
+    after = "Talks resumed on Tuesday."
+    found = reasons("\n\n".join([FILLER, "\n".join(GALLERY), after]))
+    assert [reason for _, _, reason in found] == [None] + ["photo_credit"] * len(GALLERY) + [None]
+    assert found[-1] == (2 * 2 + len(GALLERY), after, None)
+
+
+def test_without_the_title_repeated_the_lines_around_a_gallery_stay():
+    # The line above is a subhead, the line below another: neither is the gallery's title.
+    gallery = [*GALLERY[:-1], "What comes next"]
+    found = reasons("\n\n".join([FILLER, "\n".join(gallery), FILLER]))
+    assert [reason for _, _, reason in found] == [None, None] + ["photo_credit"] * (len(gallery) - 2) + [None, None]
+
+
+@pytest.mark.parametrize(
+    "between",
+    [
+        # A paragraph set apart by blank lines between the controls: no gallery, only the controls go.
+        "\n\nThe ministers spoke for an hour.\n\n",
+        # Set apart from the lines above it only.
+        "\n\nThe ministers spoke for an hour.\n",
+        # A line too long for a caption between the controls.
+        "\n" + " ".join([FILLER] * 5) + "\n",
+    ],
+)
+def test_lines_between_gallery_controls_stay_when_a_paragraph_is_among_them(between):
+    text = f"{FILLER}\n\nFullscreen\nMinisters pose for the family photo{between}Next Slide\n\n{FILLER}"
+    found = {line: reason for _, line, reason in reasons(text)}
+    assert found["Fullscreen"] == found["Next Slide"] == "photo_credit"
+    assert found["Ministers pose for the family photo"] is None
+    assert [reason for line, reason in found.items() if line not in ("Fullscreen", "Next Slide")] == [None] * (
+        len(found) - 2
+    )
+
+
+def test_a_share_bar_of_one_button_a_line_goes():
+    bar = ["Facebook", "Twitter", "Google+", "LinkedIn"]
+    assert reasons("\n".join([FILLER, *bar, FILLER])) == [(1, FILLER, None)] + [
+        (number, line, "share_prompt") for number, line in enumerate(bar, start=2)
+    ] + [(6, FILLER, None)]
+
+
+def test_one_network_name_alone_is_kept():
+    assert reasons(f"{FILLER}\nFacebook\n{FILLER}")[1] == (2, "Facebook", None)
+
+
+def test_a_follow_line_ending_in_a_handle_goes_mid_body():
+    line = "You can follow Jane on Twitter @janedoe_news"
+    assert reasons(f"{FILLER}\n{line}\nThe first section\n{FILLER}")[1] == (2, line, "social_follow")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Supporters were urged to follow the campaign on Twitter, organisers said.",
+        "“Follow me on Twitter @mayor,” she told the crowd.",
+    ],
+)
+def test_follow_sentences_without_a_closing_handle_are_kept_mid_body(sentence):
+    assert reasons(f"{FILLER}\n{sentence}\n{FILLER}")[1] == (2, sentence, None)
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        ("h/t Example Daily", "source_credit"),
+        ("Hat tip to the Example Post", "source_credit"),
+    ],
+)
+def test_hat_tips_go_anywhere(line, reason):
+    assert reasons(f"{FILLER}\n{line}\n{FILLER}")[1] == (2, line, reason)
+
+
+def test_a_sentence_about_hat_tips_is_kept():
+    sentence = "Hat tips to the organisers were given at the end of the ceremony."
+    assert reasons(f"{FILLER}\n{sentence}\n{FILLER}")[1] == (2, sentence, None)
+
+
+LONG_BIO = (
+    "Jane Doe is a senior writer with the Example Review, where she covers farming, water and the rural schools of "
+    "the north. Before that she spent ten years as a teacher and ran a small orchard with her brother. Her reporting "
+    "on drought relief won a regional prize, and her first book, on the history of the valley's canals, is due out "
+    "next spring. She lives near the coast with two dogs and a great many apple trees, and answers every letter."
+)
+CLOSING_PARAGRAPH = (
+    "Doe was the keeper of the old lighthouse for thirty years and later its director, and she still walks up the "
+    "hill to it every morning. The town voted last winter to turn the tower into a small museum, and the council has "
+    "asked her to write the guide for visitors, who will be able to climb the stairs from the first of May. She says "
+    "the view from the lamp room is the finest on the coast, and that she will miss having it to herself on calm "
+    "summer evenings."
+)
+
+
+def test_a_long_bio_goes_at_the_end_of_the_body():
+    assert reasons(f"{FILLER}\n{LONG_BIO}\nShare this article: Facebook | X")[1] == (2, LONG_BIO, "author_bio")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"{FILLER}\n{LONG_BIO}\n{FILLER}",
+        f"{FILLER}\n{CLOSING_PARAGRAPH}\nShare this article: Facebook | X",
+    ],
+)
+def test_a_long_bio_mid_body_and_a_closing_paragraph_about_someone_are_kept(text):
+    # Both longer than the short-bio rule's limit: only the long-bio rule could take them.
+    assert len(LONG_BIO) > 400 and len(CLOSING_PARAGRAPH) > 400
+    assert reasons(text)[1][2] is None
+
+
+def test_a_bio_above_a_call_for_op_eds_goes_with_it():
+    bio = "Jane Doe (@janedoe) is a contributor to Example Weekly and teaches history in Leeds."
+    call = "If you would like to submit a column to Example Weekly, our editors read every pitch."
+    assert reasons(f"{FILLER}\n{bio}\n{call}")[1:] == [(2, bio, "author_bio"), (3, call, "comment_prompt")]
+
+
+def test_a_click_here_line_goes_in_the_footer_only():
+    line = "More stories from our desk! Click Here!"
+    assert reasons(f"{FILLER}\n{line}\nSubscribe to our newsletter")[1] == (2, line, "related_headline")
+    sentence = "To read the full report, click here."
+    assert reasons(f"{FILLER}\n{sentence}\n{FILLER}")[1] == (2, sentence, None)

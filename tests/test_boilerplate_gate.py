@@ -84,7 +84,7 @@ def test_recall_does_not_fall_back(overall):
 @requires_datasets
 @pytest.mark.xfail(
     strict=True,
-    reason="recall target not reached: unmarked captions, photo galleries and related-headline lists are missed "
+    reason="recall target not reached: unmarked captions and related-headline lists are missed "
     "(python -m flows.evaluation.boilerplate lists them); strict, so reaching it fails this marker and it is removed",
 )
 def test_recall_target(overall):

@@ -54,11 +54,12 @@ GOLD_PATH = PROJECT_ROOT / "tests" / "fixtures" / "boilerplate_gold.jsonl"
 # The floors the gate test pins: removing a real sentence is worse than leaving a promo, so precision comes first.
 MIN_PRECISION = 0.99
 MIN_LANGUAGE_PRECISION = 0.97
-# The recall the project asked for. The rules do not reach it on this gold set: most of the missed lines are captions,
-# gallery text and related-headline lists with no word that marks them (see the evaluation's missed removals).
+# The recall the project asked for. The rules do not reach it on this gold set: most of the missed lines are captions
+# and related-headline lists with no word or marker that sets them apart (see the evaluation's missed removals).
 RECALL_TARGET = 0.95
-# What the rules reach now (0.776 when this was set), less a small margin: a ratchet, so recall cannot quietly fall back.
-MIN_RECALL = 0.76
+# What the rules reach now (0.921 when this was set, up from 0.776 with the BBC picture, photo gallery, share bar and
+# long-bio rules), less a small margin: a ratchet, so recall cannot quietly fall back.
+MIN_RECALL = 0.905
 
 # One gold article in this many is held out from tuning, chosen by a hash of its reference so that adding
 # articles later does not move existing ones between the splits.
