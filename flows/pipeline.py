@@ -270,18 +270,22 @@ def match_gazetteer(warehouse_path: str) -> int:
     Done over the whole warehouse after loading, not per batch, so an article's gazetteer mentions depend on
     what is loaded and never on which batch or run brought the English article that named the entity."""
     known = warehouse.known_names(warehouse_path)
-    stored = warehouse.gazetteer_sentence_numbers(warehouse_path)
-    found = [
-        number_sentences(match_known_entities(chunk, known), chunk, stored)
-        for chunk in warehouse.gazetteer_articles(warehouse_path, GAZETTEER_CHUNK)
-    ]
-    if not found:
+    found = warehouse.replace_gazetteer_mentions(warehouse_path, gazetteer_mentions(warehouse_path, known))
+    get_run_logger().info("gazetteer: %d names, %d mentions", known.height, found)
+    return found
+
+
+def gazetteer_mentions(warehouse_path: str, known: pl.DataFrame) -> Iterator[pl.DataFrame]:
+    """The gazetteer's mentions chunk by chunk, so only one chunk of articles and mentions is in memory at a time;
+    an empty frame when there is no article to match, so the schema is always there."""
+    matched_any = False
+    for chunk in warehouse.gazetteer_articles(warehouse_path, GAZETTEER_CHUNK):
+        stored = warehouse.gazetteer_sentence_numbers(warehouse_path, chunk["article_id"].to_list())
+        yield number_sentences(match_known_entities(chunk, known), chunk, stored)
+        matched_any = True
+    if not matched_any:
         nothing = pl.DataFrame(schema=GAZETTEER_ARTICLE_SCHEMA)
-        found = [number_sentences(match_known_entities(nothing, known), nothing)]
-    mentions = pl.concat(found)
-    warehouse.replace_gazetteer_mentions(warehouse_path, mentions)
-    get_run_logger().info("gazetteer: %d names, %d mentions", known.height, mentions.height)
-    return mentions.height
+        yield number_sentences(match_known_entities(nothing, known), nothing)
 
 
 @task(**TASK_OPTIONS)

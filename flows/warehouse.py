@@ -3,8 +3,9 @@
 import fcntl
 import os
 import re
+import tempfile
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -425,12 +426,17 @@ def known_names(path: str) -> pl.DataFrame:
         return con.execute((GAZETTEER_DIR / "known_names.sql").read_text(encoding="utf-8")).pl()
 
 
-def gazetteer_sentence_numbers(path: str) -> pl.DataFrame:
-    """article_id, start_char, sentence_no of the gazetteer mentions the warehouse holds."""
+def gazetteer_sentence_numbers(path: str, article_ids: list[str]) -> pl.DataFrame:
+    """article_id, start_char, sentence_no of the gazetteer mentions the warehouse holds in these articles."""
     with connect(path) as con:
-        return con.execute(
-            "select article_id, start_char, sentence_no from entity_mentions where method = 'gazetteer' and sentence_no is not null"
-        ).pl()
+        con.register("requested_ids", pl.DataFrame({"article_id": article_ids}, schema={"article_id": pl.String}))
+        try:
+            return con.execute(
+                "select article_id, start_char, sentence_no from entity_mentions semi join requested_ids using (article_id) "
+                "where method = 'gazetteer' and sentence_no is not null"
+            ).pl()
+        finally:
+            con.unregister("requested_ids")
 
 
 def gazetteer_articles(path: str, chunk_size: int) -> Iterator[pl.DataFrame]:
@@ -446,18 +452,34 @@ def gazetteer_articles(path: str, chunk_size: int) -> Iterator[pl.DataFrame]:
         offset += chunk_size
 
 
-def replace_gazetteer_mentions(path: str, mentions: pl.DataFrame) -> None:
-    """Make the warehouse's gazetteer mentions exactly `mentions` (canonical columns), in one transaction."""
-    with connect(path) as con:
-        con.register("gazetteer_mentions", mentions)
-        con.begin()
-        try:
-            for statement in sorted(GAZETTEER_DIR.glob("[0-9]*.sql")):
-                con.execute(statement.read_text(encoding="utf-8"))
-            con.commit()
-        except Exception:
-            con.rollback()
-            raise
+def replace_gazetteer_mentions(path: str, chunks: Iterable[pl.DataFrame]) -> int:
+    """Make the warehouse's gazetteer mentions exactly the rows of `chunks` (canonical columns; at least one frame,
+    which may be empty), in one transaction; returns how many there are.
+
+    The gazetteer finds mentions in every article of the warehouse: held in memory until the end they would make
+    a run's memory grow with the warehouse. Each chunk goes to a Parquet file as it comes instead, and the
+    statements read them from there."""
+    with tempfile.TemporaryDirectory(prefix="news-etl-gazetteer-") as staging:
+        found = 0
+        for number, chunk in enumerate(chunks):
+            chunk.write_parquet(Path(staging) / f"{number:06d}.parquet")
+            found += chunk.height
+        with connect(path) as con:
+            # Numbered files, read in name order: the rows come in the order the chunks did. A view cannot take a
+            # parameter, so the path (a folder tempfile made) is quoted into it.
+            files = str(Path(staging) / "*.parquet").replace("'", "''")
+            con.execute(f"create or replace temp view gazetteer_mentions as select * from read_parquet('{files}')")
+            con.begin()
+            try:
+                for statement in sorted(GAZETTEER_DIR.glob("[0-9]*.sql")):
+                    con.execute(statement.read_text(encoding="utf-8"))
+                con.commit()
+            except Exception:
+                con.rollback()
+                raise
+            finally:
+                con.execute("drop view gazetteer_mentions")
+    return found
 
 
 def run_checks(path: str) -> dict[str, int]:

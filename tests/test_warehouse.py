@@ -205,9 +205,11 @@ def test_gazetteer_mentions_follow_the_names_models_found(tmp_path):
 
     def gazetteer_pass() -> list[tuple]:
         known = warehouse.known_names(path)
-        found = pl.concat([match_known_entities(chunk, known) for chunk in warehouse.gazetteer_articles(path, chunk_size=1)])
-        found = found.with_columns(pl.lit(0, dtype=pl.Int32).alias("sentence_no"))
-        warehouse.replace_gazetteer_mentions(path, found)
+        found = [
+            match_known_entities(chunk, known).with_columns(pl.lit(0, dtype=pl.Int32).alias("sentence_no"))
+            for chunk in warehouse.gazetteer_articles(path, chunk_size=1)
+        ]
+        assert warehouse.replace_gazetteer_mentions(path, found) == sum(chunk.height for chunk in found)
         return warehouse.query(path, "select article_id, surface, start_char, entity_id, method from entity_mentions order by all")[1]
 
     assert warehouse.known_names(path).rows() == [(ankara, "ankara", "Ankara", "LOC")]

@@ -146,14 +146,17 @@ def sentence_starts(articles: pl.DataFrame, splitter_for: Callable[[str], Any], 
         subset = articles.filter(pl.col("language") == language)
         bodies = subset["body_clean"].to_list()
         nlp = splitter_for(language)
-        for article_id, body, doc in zip(subset["article_id"].to_list(), bodies, nlp.pipe(bodies, batch_size=batch_size)):
-            starts = {0} | {offset + 1 for offset, char in enumerate(body) if char == "\n"}
-            for sentence in doc.sents:
-                first = next((token.idx for token in sentence if not token.is_space), None)
-                if first is not None:
-                    starts.add(first)
-            rows["article_id"].extend([article_id] * len(starts))
-            rows["sentence_start"].extend(sorted(starts))
+        # Every new word a pipeline reads stays in its vocabulary for the life of the process: a run's memory would
+        # grow with the words of the corpus. The zone frees them once the offsets are read.
+        with nlp.memory_zone():
+            for article_id, body, doc in zip(subset["article_id"].to_list(), bodies, nlp.pipe(bodies, batch_size=batch_size)):
+                starts = {0} | {offset + 1 for offset, char in enumerate(body) if char == "\n"}
+                for sentence in doc.sents:
+                    first = next((token.idx for token in sentence if not token.is_space), None)
+                    if first is not None:
+                        starts.add(first)
+                rows["article_id"].extend([article_id] * len(starts))
+                rows["sentence_start"].extend(sorted(starts))
     return pl.DataFrame(rows, schema=SENTENCE_SCHEMA).sort("article_id", "sentence_start")
 
 
@@ -190,19 +193,21 @@ def model_mentions(
     for language, (model_name, nlp) in sorted(pipelines.items()):
         subset = articles.filter(pl.col("language") == language)
         bodies = subset["body_clean"].to_list()
-        for article_id, doc in zip(subset["article_id"].to_list(), nlp.pipe(bodies, batch_size=batch_size)):
-            for span in doc.ents:
-                spans["article_id"].append(article_id)
-                spans["start_char"].append(span.start_char)
-                spans["end_char"].append(span.end_char)
-                if span.label_ not in ENTITY_TYPES:
-                    continue
-                rows["article_id"].append(article_id)
-                rows["start_char"].append(span.start_char)
-                rows["end_char"].append(span.end_char)
-                rows["surface"].append(span.text)
-                rows["model_label"].append(span.label_)
-                rows["method"].append(f"model:{model_name}")
+        # As in `sentence_starts`: the words read here are freed once the spans are copied out.
+        with nlp.memory_zone():
+            for article_id, doc in zip(subset["article_id"].to_list(), nlp.pipe(bodies, batch_size=batch_size)):
+                for span in doc.ents:
+                    spans["article_id"].append(article_id)
+                    spans["start_char"].append(span.start_char)
+                    spans["end_char"].append(span.end_char)
+                    if span.label_ not in ENTITY_TYPES:
+                        continue
+                    rows["article_id"].append(article_id)
+                    rows["start_char"].append(span.start_char)
+                    rows["end_char"].append(span.end_char)
+                    rows["surface"].append(span.text)
+                    rows["model_label"].append(span.label_)
+                    rows["method"].append(f"model:{model_name}")
     return pl.DataFrame(rows, schema=MENTION_SCHEMA), pl.DataFrame(spans, schema={column: MENTION_SCHEMA[column] for column in spans})
 
 
