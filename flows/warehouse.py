@@ -213,6 +213,18 @@ def _open_waiting_for_lock(path: Path, read_only: bool) -> duckdb.DuckDBPyConnec
             time.sleep(LOCK_RETRY_SECONDS)
 
 
+@contextmanager
+def _transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """Commit what the block does, or roll all of it back if it raises."""
+    con.begin()
+    try:
+        yield
+        con.commit()
+    except Exception:
+        con.rollback()
+        raise
+
+
 def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Apply numbered migrations not yet recorded, each in its own transaction; then (re)create the views."""
     con.execute(
@@ -223,14 +235,9 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
     for migration in sorted(MIGRATIONS_DIR.glob("*.sql")):
         if migration.stem in applied:
             continue
-        con.begin()
-        try:
+        with _transaction(con):
             con.execute(migration.read_text(encoding="utf-8"))
             con.execute("insert into schema_migrations values (?, now())", [migration.stem])
-            con.commit()
-        except Exception:
-            con.rollback()
-            raise
         newly_applied.append(migration.stem)
     for view in sorted(VIEWS_DIR.glob("*.sql")):
         con.execute(view.read_text(encoding="utf-8"))
@@ -284,15 +291,11 @@ def load_batch(path: str, run_id: str, pipeline_version: str, batch: LoadBatch) 
     with connect(path) as con:
         for name, field in zip(names, fields(batch)):
             con.register(name, getattr(batch, field.name))
-        con.begin()
         try:
-            for statement in sorted(LOAD_DIR.glob("*.sql")):
-                _execute(con, statement.read_text(encoding="utf-8"), params)
-            new_articles = con.execute("select count(*) from new_article_ids").fetchone()[0]
-            con.commit()
-        except Exception:
-            con.rollback()
-            raise
+            with _transaction(con):
+                for statement in sorted(LOAD_DIR.glob("*.sql")):
+                    _execute(con, statement.read_text(encoding="utf-8"), params)
+                new_articles = con.execute("select count(*) from new_article_ids").fetchone()[0]
         finally:
             # A held connection outlives the batch: let go of its frames.
             for name in names:
@@ -308,19 +311,21 @@ def replaced_article_count(path: str, run_id: str) -> int:
 def refresh_entities(path: str, pipeline_version: str) -> None:
     """Rebuild the cross-article links, each mention's entity_id and the entity tables from all mentions, in one
     transaction that also records what they were derived from (`entities_are_current`)."""
-    with connect(path) as con:
-        con.begin()
-        try:
-            for statement in sorted(LINKS_DIR.glob("*.sql")):
-                con.execute(statement.read_text(encoding="utf-8"))
-            con.execute((SQL_DIR / "refresh_entities.sql").read_text(encoding="utf-8"))
-            con.execute(
-                "insert or replace into derived_state values ('entities', ?, now())", [_derived_fingerprint(con, pipeline_version)]
-            )
-            con.commit()
-        except Exception:
-            con.rollback()
-            raise
+    with connect(path) as con, _transaction(con):
+        for statement in sorted(LINKS_DIR.glob("*.sql")):
+            con.execute(statement.read_text(encoding="utf-8"))
+        con.execute((SQL_DIR / "refresh_entities.sql").read_text(encoding="utf-8"))
+        _record_derived(con, "entities", _derived_fingerprint(con, pipeline_version))
+
+
+def _recorded_fingerprint(con: duckdb.DuckDBPyConnection, name: str) -> str | None:
+    """The fingerprint `name` was last derived with (`derived_state`), None if it never was."""
+    row = con.execute("select fingerprint from derived_state where name = ?", [name]).fetchone()
+    return None if row is None else row[0]
+
+
+def _record_derived(con: duckdb.DuckDBPyConnection, name: str, fingerprint: str) -> None:
+    con.execute("insert or replace into derived_state values (?, ?, now())", [name, fingerprint])
 
 
 def _derived_fingerprint(con: duckdb.DuckDBPyConnection, pipeline_version: str) -> str:
@@ -332,8 +337,7 @@ def entities_are_current(path: str, pipeline_version: str) -> bool:
     """True when no article, mention or entity changed since this pipeline version last derived the gazetteer
     mentions, links and entities: deriving them again would give the same rows."""
     with connect(path) as con:
-        recorded = con.execute("select fingerprint from derived_state where name = 'entities'").fetchone()
-        return recorded is not None and recorded[0] == _derived_fingerprint(con, pipeline_version)
+        return _recorded_fingerprint(con, "entities") == _derived_fingerprint(con, pipeline_version)
 
 
 def _repetition_parameters(pipeline_version: str) -> dict[str, Any]:
@@ -354,8 +358,7 @@ def repeated_lines_are_current(path: str, pipeline_version: str) -> bool:
     """True when no article came or went (nor changed source) since this rule and version last derived the
     repeated lines: deriving them again would give the same rows."""
     with connect(path) as con:
-        recorded = con.execute("select fingerprint from derived_state where name = 'repeated_lines'").fetchone()
-        return recorded is not None and recorded[0] == _repetition_fingerprint(con, pipeline_version)
+        return _recorded_fingerprint(con, "repeated_lines") == _repetition_fingerprint(con, pipeline_version)
 
 
 def refresh_repeated_lines(path: str, pipeline_version: str) -> int:
@@ -365,27 +368,23 @@ def refresh_repeated_lines(path: str, pipeline_version: str) -> int:
     # Lines are keyed once, up to the length limit of the day: another limit keys them all again.
     keying = f"max_line_chars={REPEATED_LINE_MAX_CHARS}"
     with connect(path) as con:
-        con.begin()
-        try:
-            keyed = con.execute("select fingerprint from derived_state where name = 'article_lines'").fetchone()
-            if keyed is None or keyed[0] != keying:
+        with _transaction(con):
+            if _recorded_fingerprint(con, "article_lines") != keying:
                 con.execute("delete from article_lines")
-                con.execute("insert or replace into derived_state values ('article_lines', ?, now())", [keying])
+                _record_derived(con, "article_lines", keying)
             for statement in sorted(REPETITION_DIR.glob("[0-9]*.sql")):
                 _execute(con, statement.read_text(encoding="utf-8"), params)
-            con.execute(
-                "insert or replace into derived_state values ('repeated_lines', ?, now())", [_repetition_fingerprint(con, pipeline_version)]
-            )
-            con.commit()
-        except Exception:
-            con.rollback()
-            raise
-    return repeated_line_count(path)
+            _record_derived(con, "repeated_lines", _repetition_fingerprint(con, pipeline_version))
+        return _repeated_line_count(con)
 
 
 def repeated_line_count(path: str) -> int:
     with connect(path) as con:
-        return con.execute("select count(*) from article_repeated_lines").fetchone()[0]
+        return _repeated_line_count(con)
+
+
+def _repeated_line_count(con: duckdb.DuckDBPyConnection) -> int:
+    return con.execute("select count(*) from article_repeated_lines").fetchone()[0]
 
 
 def link_across_articles(mentions: pl.DataFrame) -> pl.DataFrame:
@@ -469,14 +468,10 @@ def replace_gazetteer_mentions(path: str, chunks: Iterable[pl.DataFrame]) -> int
             # parameter, so the path (a folder tempfile made) is quoted into it.
             files = str(Path(staging) / "*.parquet").replace("'", "''")
             con.execute(f"create or replace temp view gazetteer_mentions as select * from read_parquet('{files}')")
-            con.begin()
             try:
-                for statement in sorted(GAZETTEER_DIR.glob("[0-9]*.sql")):
-                    con.execute(statement.read_text(encoding="utf-8"))
-                con.commit()
-            except Exception:
-                con.rollback()
-                raise
+                with _transaction(con):
+                    for statement in sorted(GAZETTEER_DIR.glob("[0-9]*.sql")):
+                        con.execute(statement.read_text(encoding="utf-8"))
             finally:
                 con.execute("drop view gazetteer_mentions")
     return found

@@ -9,9 +9,10 @@ articles as (
     select article_id, body_clean from articles
 ),
 
+-- Only lines within the length limit were given a hash (02_article_lines.sql).
 candidate_lines as (
     select article_id, line_no, start_char, line_chars, line_hash from article_lines
-    where line_hash is not null and line_chars <= $max_line_chars
+    where line_hash is not null
 ),
 
 sourced as (

@@ -27,7 +27,6 @@ matched as (
     from lines
     inner join sources using (article_id)
     inner join repeated using (source_key, line_hash)
-    where lines.line_chars <= $max_line_chars
 ),
 
 -- An article made only of its source's repeated lines is a stub or a copy, not a body with a template around it:
