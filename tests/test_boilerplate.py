@@ -252,6 +252,8 @@ BOUNDARY_LINES = [
     "Plus d'infos à lire: click here!",
     "Jürgen Doe is a contributing writer for Exämple News",
     "You can follow Jürgen on Twitter @jdoe",
+    "Write to Jürgen Doe, P.O. Box 100, Springfield IL 62701.",
+    "Schreiben Sie an Jürgen, Postfach 100, Köln",
 ]
 
 
@@ -447,3 +449,78 @@ def test_a_click_here_line_goes_in_the_footer_only():
     assert reasons(f"{FILLER}\n{line}\nSubscribe to our newsletter")[1] == (2, line, "related_headline")
     sentence = "To read the full report, click here."
     assert reasons(f"{FILLER}\n{sentence}\n{FILLER}")[1] == (2, sentence, None)
+
+
+def test_a_link_in_a_related_list_is_not_counted_among_its_items():
+    items = ["Links", "https://www.example.org/", "Harvest fair opens", "Road works", "Library hours change"]
+    found = reasons("\n".join([FILLER, *items, "What the council decided", FILLER]))
+    assert [reason for _, _, reason in found] == [None, "related_headline", "bare_url"] + ["related_headline"] * 3 + [
+        None,
+        None,
+    ]
+
+
+def test_a_fourth_short_line_after_a_list_is_a_subhead_and_kept():
+    items = ["Links", "Harvest fair opens", "Road works", "Library hours change"]
+    found = reasons("\n".join([FILLER, *items, "What the council decided", FILLER]))
+    assert found[5] == (6, "What the council decided", None)
+
+
+def test_an_embedded_story_card_goes_as_its_title_and_its_labelled_title():
+    title = "Council Votes To Close The Library | Example Wire"
+    card = [title, f"LATEST: {title}"]
+    assert reasons("\n".join([FILLER, *card, FILLER])) == [
+        (1, FILLER, None),
+        (2, card[0], "related_headline"),
+        (3, card[1], "related_headline"),
+        (4, FILLER, None),
+    ]
+
+
+@pytest.mark.parametrize(
+    "pair",
+    [
+        # A subhead and an update about it: the labelled line says more than the line above.
+        ["The library vote", "UPDATE: The library vote was delayed to March."],
+        # A refrain repeated without a label.
+        ["We shall not be moved", "We shall not be moved"],
+    ],
+)
+def test_lines_that_only_resemble_a_story_card_are_kept(pair):
+    assert [reason for _, _, reason in reasons("\n".join([FILLER, *pair, FILLER]))] == [None] * 4
+
+
+def test_a_caption_with_its_credit_after_a_dash_goes_anywhere():
+    line = "“Harvest Moon” – Art: Jane Doe, Springfield. The painting hangs in the old town hall."
+    assert reasons(f"{FILLER}\n{line}\n{FILLER}")[1] == (2, line, "photo_credit")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "She wrote two books – Photography: A Short History, and a novel about the valley.",
+        "Visitors queued for hours – Art lovers came from across the region to see it.",
+    ],
+)
+def test_a_dash_before_a_word_about_pictures_is_kept(sentence):
+    assert reasons(f"{FILLER}\n{sentence}\n{FILLER}")[1] == (2, sentence, None)
+
+
+def test_a_closing_postal_address_goes_in_the_footer_only():
+    line = "Write to Jane Doe, 12345, P.O. Box 100, Springfield IL 62701."
+    assert reasons(f"{FILLER}\n{line}")[1] == (2, line, "author_bio")
+    assert reasons(f"{FILLER}\n{line}\n{FILLER}")[1] == (2, line, None)
+    sentence = "Donations can be sent to P.O. Box 100 until the end of the month."
+    assert reasons(f"{FILLER}\n{sentence}")[1] == (2, sentence, None)
+
+
+BOOK_BIO = "Jane Doe is the author of A Valley Year, published in May by Example Books"
+CORRECTION = "This article was amended on 9 May 2016 to correct the name of the publisher."
+
+
+def test_a_correction_note_stays_and_the_bio_above_it_still_goes():
+    assert reasons(f"{FILLER}\n{BOOK_BIO}\n{CORRECTION}")[1:] == [(2, BOOK_BIO, "author_bio"), (3, CORRECTION, None)]
+
+
+def test_a_correction_note_does_not_make_a_mid_body_bio_a_footer():
+    assert reasons(f"{FILLER}\n{BOOK_BIO}\n{FILLER}\n{CORRECTION}")[1] == (2, BOOK_BIO, None)

@@ -49,7 +49,7 @@ class ListRule:
     reason: str
     lead: str  # a line that announces a list of links: "Read more about:", "RELATED COVERAGE"
     item: str  # what each item looks like
-    max_items: int  # items after the lead that may go; a list is short, and a subhead often follows it
+    max_items: int  # headlines after the lead that may go (links between them not counted); a subhead often follows
     max_chars: int
 
 
@@ -128,6 +128,11 @@ RELATED_OUTRO = (
 )
 # The text of a link that ends in its call, left without the link: "More stories by this author! Click Here!".
 CLICK_HERE_OUTRO = r"(?i)\bclick here[.!]*$"
+# A related story embedded as a card leaves its title twice, the second time under a label in capitals: "Council
+# Votes To Close The Library | Example Wire" right above "LATEST: Council Votes To Close The Library | Example Wire".
+# The repetition is the marker: a line is taken only when the line next to it is itself plus the label.
+EMBED_CARD_LABEL = r"^\p{Lu}{3,12}:\s+"
+EMBED_CARD_MAX_CHARS = 200
 
 # Words that open an agency/source credit footer: "SOURCE : AP NEWS/TIMES OF ISRAEL | …", "Quelle: dpa".
 SOURCE_LEADS = r"sources?|fuentes?|quelle|fonte|fontes|fonti|kaynak|chanzo|il[- ]?gu'??a|xigasho"
@@ -252,6 +257,13 @@ CAPTION_CREDIT = (
     r"(?i)\((?:photos?|images?|pictures?|video|foto|bild|imagen|immagine|picha|sawir)\b(?: by| via| credit"
     r"| courtesy(?: of)?| source)?(?:\s*[:：]\s*|\s+)[^()]{2,80}\)\.?$"
     r"|\([^()/]{2,50}/(?:The Washington Post|The New York Times|Getty Images|AFP|Reuters|AP|EPA|Bloomberg|dpa)\)\.?$"
+)
+
+# A caption whose credit follows a dash, a capitalised label and a name: "“Harvest Moon” – Art: Jane Doe, Springfield",
+# "Marchers reach the bridge – Photo: John Roe". In a sentence a dash is not followed by "Photo:" and a name.
+DASH_CREDIT = (
+    r"\S\s[–—]\s(?:Photo|Photos|Photograph|Picture|Art|Artwork|Illustration|Drawing|Painting|Graphic|Cartoon)(?: by)?:"
+    r"\s\p{Lu}"
 )
 
 # BBC picture credits: "Image copyright Getty Images" alone, or glued to the end of the caption above it ("… in
@@ -406,6 +418,17 @@ AUTHOR_BIO_LONG = (
     r"(?i:writer|author|contributor|columnist|editor|correspondent|journalist|reporter|blogger|director|founder"
     r"|analyst) (?:with|at|of|for|to)\b"
 )
+# A postal address for letters to the writer closing a body (prison writers, small publishers), a US box number
+# and ZIP code at its end: "Write to Jane Doe, 12345, P.O. Box 100, Springfield IL 62701."
+POSTAL_ADDRESS_FOOTER = r"(?i:\bp\.?\s?o\.? box) \d+,? [^.!?]{2,60}\b\p{Lu}{2}\.? \d{5}(?:-\d{4})?\.?$"
+# Corrections appended below the closing bio: "This article was amended on 9 May 2016 to correct a date.",
+# "Correction: An earlier version of this story misspelled the mayor's name." They are the article's and stay, but
+# they do not end its footer: the bio above them is still the closing block.
+CORRECTION_NOTE = (
+    r"(?i)^(?:this (?:article|story|piece|post|report|graphic) (?:was|has been) (?:amended|corrected|updated)\b"
+    r"|corrections?\s*[:：]|an earlier version of this (?:article|story|piece|post|report|graphic)\b)"
+)
+CORRECTION_NOTE_MAX_CHARS = 600
 # Reporting credits closing a body: "Additional reporting by Rob Corp", "Reporting by …; Editing by …".
 REPORTING_CREDIT = (
     r"^(?i:additional reporting|reporting|writing|editing|edited|compiled) (?i:by)\s+\p{Lu}"
@@ -537,6 +560,9 @@ GALLERY_TITLE_MAX_CHARS = 150
 
 # A related-list item: short, and not a sentence or a quote (those end in punctuation).
 LIST_ITEM = r"^.{3,}[^.!?:;\x22”»'’…]$"
+# A list may give each headline's link on a line of its own ("Links", "https://example.org/", "Example headline"):
+# the links are the list's too, and do not count among its items.
+LIST_LINK = rf"{BARE_URL}|{TRUNCATED_LINK}"
 
 # A caption title right above its credit line, or a clip title next to its player label: short, not a sentence.
 CAPTION_TITLE = r"^.{3,}[^.!?:;\x22”»]$"
@@ -584,6 +610,8 @@ RULES: tuple[LineRule, ...] = (
     # "… (Photo: Paul Sancya, AP)", "Photo by Joe Raedle/Getty Images", "WATCH: …", "Play VIDEO".
     LineRule("photo_credit", CAPTION_CREDIT, ANYWHERE, 400),
     LineRule("photo_credit", PHOTO_CREDIT_LINE, ANYWHERE, 120),
+    # "“Harvest Moon” – Art: Jane Doe, Springfield. …", "Marchers reach the bridge – Photo: John Roe".
+    LineRule("photo_credit", DASH_CREDIT, ANYWHERE, 400),
     # BBC: "… in Dallas.Image copyrightGETTY IMAGES", "Image caption", "Media caption Who is …".
     LineRule("photo_credit", BBC_IMAGE_COPYRIGHT, ANYWHERE, 300),
     LineRule("photo_credit", BBC_CAPTION_LINE, ANYWHERE, 300),
@@ -612,6 +640,8 @@ RULES: tuple[LineRule, ...] = (
     LineRule("author_bio", AUTHOR_BIO_EDGE, FOOTER, 400),
     # "Jane Doe is a senior writer with the Example Review, …" running on for several sentences.
     LineRule("author_bio", AUTHOR_BIO_LONG, FOOTER, 1000),
+    # "Write to Jane Doe, 12345, P.O. Box 100, Springfield IL 62701." closing a body.
+    LineRule("author_bio", POSTAL_ADDRESS_FOOTER, FOOTER, 250),
     # "Home » News » …", "Continue reading the main story"; "Filed under: …" at the edges.
     LineRule("navigation", NAVIGATION, ANYWHERE, 200),
     LineRule("navigation", NAVIGATION_EDGE, EDGE, 600),
@@ -769,6 +799,42 @@ def _block_column(index: int) -> str:
     return f"_block_{index}"
 
 
+def _list_column(index: int) -> str:
+    return f"_list_{index}"
+
+
+def _mark_lists(lines: pl.DataFrame) -> pl.DataFrame:
+    """Add a boolean column `_list_<i>` per list rule: the items right under a list lead, up to `max_items` headlines,
+    the link lines among them not counted.
+
+    Built from running counts, as columns: as one expression per distance from the lead it grows with the square of
+    the list's length."""
+    line = pl.col("text")
+    first_of_doc = _at(pl.col("line_no"), -1).is_null()
+    for index, rule in enumerate(LIST_RULES):
+        is_lead = _contains(line, rule.lead)
+        is_link = _contains(line, LIST_LINK)
+        is_item = (_line_matches(line, rule.item, rule.max_chars) | is_link) & ~is_lead
+        lines = lines.with_columns(
+            is_lead.alias("_lead"),
+            is_item.alias("_item"),
+            (is_item & ~is_link).cast(pl.Int32).cum_sum().alias("_headlines"),
+            (is_item & ~is_link).cast(pl.Int32).alias("_headline"),
+            pl.int_range(pl.len()).alias("_row"),
+        )
+        names = ("_lead", "_item", "_headlines", "_headline", "_row")
+        lead, item, headlines, headline, row = (pl.col(name) for name in names)
+        # A lead opens a run of items; a line that is no item, or the first line of a document, shuts it.
+        starts = lead | ~item | first_of_doc
+        headlines_above = headlines - headline - pl.when(starts).then(headlines).forward_fill()
+        distance = row - pl.when(starts).then(row).forward_fill()
+        in_list = pl.when(starts).then(lead).forward_fill() & (headlines_above < rule.max_items)
+        lines = lines.with_columns(
+            (item & in_list & (distance <= 2 * rule.max_items)).alias(_list_column(index))
+        ).drop(names)
+    return lines
+
+
 def _mark_blocks(lines: pl.DataFrame) -> pl.DataFrame:
     """Add a boolean column `_block_<i>` per block rule: the lines from an opening marker down to the closing markers
     after it, and the block's title around them.
@@ -845,16 +911,15 @@ def _conditions(line: pl.Expr) -> list[tuple[str, str, pl.Expr]]:
         & (line.str.len_chars() <= TRUNCATED_CAPTION_MAX_CHARS)
     )
     conditions.append(("photo_credit", ANYWHERE, truncated_caption))
-    for rule in LIST_RULES:
-        is_lead = _contains(line, rule.lead)
-        is_item = _line_matches(line, rule.item, rule.max_chars) & ~is_lead
-        in_list = pl.lit(False)
-        items_between = pl.lit(True)
-        for distance in range(1, rule.max_items + 1):
-            in_list = in_list | (_at(is_lead, -distance).fill_null(False) & items_between)
-            items_between = items_between & _at(is_item, -distance).fill_null(False)
-        conditions.append((rule.reason, ANYWHERE, is_item & in_list))
-    # Block rules are marked beforehand, in steps (`_mark_blocks`).
+    # An embedded story card: the title right above the same title under its label, and the labelled title below it.
+    labelled = line.str.contains(EMBED_CARD_LABEL)
+    short = line.str.len_chars() <= EMBED_CARD_MAX_CHARS
+    card_title = (_at(labelled, 1) & (_at(line.str.replace(EMBED_CARD_LABEL, ""), 1) == line)).fill_null(False)
+    card_label = (labelled & (line.str.replace(EMBED_CARD_LABEL, "") == _at(line, -1))).fill_null(False)
+    conditions.append(("related_headline", ANYWHERE, short & (card_title | card_label)))
+    # List and block rules are marked beforehand, in steps (`_mark_lists`, `_mark_blocks`).
+    for index, rule in enumerate(LIST_RULES):
+        conditions.append((rule.reason, ANYWHERE, pl.col(_list_column(index))))
     for index, rule in enumerate(BLOCK_RULES):
         conditions.append((rule.reason, ANYWHERE, pl.col(_block_column(index))))
     # Lines counted from the end of their document, the last one 1 (empty lines are already gone).
@@ -877,12 +942,14 @@ def annotate_lines(docs: pl.DataFrame) -> pl.DataFrame:
         .explode(["text", "line_no"])
         .filter(pl.col("text").is_not_null() & (pl.col("text") != ""))
     )
-    lines = _mark_blocks(lines)
+    lines = _mark_lists(_mark_blocks(lines))
     conditions = _conditions(pl.col("text"))
     names = [f"_rule_{index}" for index in range(len(conditions))]
     lines = lines.with_columns(condition.alias(name) for name, (_, _, condition) in zip(names, conditions))
-    # A line is in an edge block when it and every line between it and the edge could be boilerplate.
-    not_candidate = (~pl.any_horizontal(names)).cast(pl.Int32)
+    # A line is in an edge block when it and every line between it and the edge could be boilerplate; a correction
+    # note is kept but does not end the block.
+    is_note = _line_matches(pl.col("text"), CORRECTION_NOTE, CORRECTION_NOTE_MAX_CHARS)
+    not_candidate = (~pl.any_horizontal(names) & ~is_note).cast(pl.Int32)
     is_first_line = pl.col("line_no") == pl.col("line_no").min().over("doc_id")
     in_footer = (not_candidate.cum_sum(reverse=True).over("doc_id") == 0) & ~is_first_line
     in_edge_block = (not_candidate.cum_sum().over("doc_id") == 0) | pl.col("_in_footer")

@@ -57,9 +57,10 @@ MIN_LANGUAGE_PRECISION = 0.97
 # The recall the project asked for. The rules do not reach it on this gold set: most of the missed lines are captions
 # and related-headline lists with no word or marker that sets them apart (see the evaluation's missed removals).
 RECALL_TARGET = 0.95
-# What the rules reach now (0.921 when this was set, up from 0.776 with the BBC picture, photo gallery, share bar and
-# long-bio rules), less a small margin: a ratchet, so recall cannot quietly fall back.
-MIN_RECALL = 0.905
+# What the rules reach now (0.934 when this was set, up from 0.921 with the story-card, dash-credit, postal-address,
+# correction-note and list-link rules; 0.776 before the BBC picture, photo gallery, share bar and long-bio rules), less
+# a small margin: a ratchet, so recall cannot quietly fall back.
+MIN_RECALL = 0.93
 
 # One gold article in this many is held out from tuning, chosen by a hash of its reference so that adding
 # articles later does not move existing ones between the splits.
