@@ -12,12 +12,14 @@ import gzip
 import hashlib
 import io
 import json
+import os
 import zlib
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
+import polars as pl
 import pyarrow
 import pyarrow.parquet as pq
 
@@ -72,6 +74,10 @@ class InputFile:
     modified_at_ns: int
 
 
+# The columns of `discover_inputs`' frame, one per InputFile field.
+INPUT_SCHEMA = {"source_uri": pl.String, "size_bytes": pl.Int64, "modified_at_ns": pl.Int64}
+
+
 @dataclass(frozen=True)
 class Rejection:
     source_uri: str  # the file, or `file#row=N` for one row of it
@@ -115,25 +121,33 @@ class _FileRejected(Exception):
         self.reason, self.detail = reason, detail
 
 
-def discover_inputs(sources: list[str]) -> list[InputFile]:
-    """Expand files, folders (recursively) and globs into input files, sorted so every run sees one order."""
-    paths: set[Path] = set()
+def discover_inputs(sources: list[str]) -> pl.DataFrame:
+    """Expand files, folders (recursively) and globs into input files (INPUT_SCHEMA, one row per file), sorted by
+    path components so every run sees one order.
+
+    A frame rather than a list of `InputFile`: the flow holds the list for the whole run, and 200,000 inputs as
+    Python objects kept about 180 MB resident (the objects, and the allocator's arenas they pinned among the
+    discarded paths); as a frame about 20 MB."""
+    paths: set[str] = set()
     for source in sources:
         path = Path(source).expanduser()
         if path.is_file():
-            paths.add(path.resolve())
+            paths.add(str(path.resolve()))
         elif path.is_dir():
-            paths.update(child.resolve() for child in path.rglob("*") if child.is_file() and _is_input(child))
+            paths.update(str(child.resolve()) for child in path.rglob("*") if child.is_file() and _is_input(child))
         elif glob.has_magic(source):
             matches = [Path(match) for match in glob.glob(str(path), recursive=True)]
-            paths.update(match.resolve() for match in matches if match.is_file() and _is_input(match))
+            paths.update(str(match.resolve()) for match in matches if match.is_file() and _is_input(match))
         else:
             raise SourceNotFound(f"source not found: {source} (expected a file, a folder or a glob)")
-    inputs = []
-    for path in sorted(paths):
-        stat = path.stat()
-        inputs.append(InputFile(source_uri=str(path), size_bytes=stat.st_size, modified_at_ns=stat.st_mtime_ns))
-    return inputs
+    columns: dict[str, list] = {name: [] for name in INPUT_SCHEMA}
+    # Component by component, as paths compare: "a/b.txt" before "a-c.txt", which plain string order reverses.
+    for uri in sorted(paths, key=lambda uri: uri.split(os.sep)):
+        stat = os.stat(uri)
+        columns["source_uri"].append(uri)
+        columns["size_bytes"].append(stat.st_size)
+        columns["modified_at_ns"].append(stat.st_mtime_ns)
+    return pl.DataFrame(columns, schema=INPUT_SCHEMA)
 
 
 def input_kind(source_uri: str) -> tuple[str | None, bool]:
@@ -198,12 +212,12 @@ class CorpusReader:
 
     def __init__(
         self,
-        inputs: list[InputFile],
+        inputs: pl.DataFrame,
         known: Mapping[str, tuple[str, str]],
         max_article_bytes: int,
         fields: Mapping[str, str] | None = None,
     ):
-        self.inputs = list(inputs)
+        self.inputs = inputs  # discover_inputs' frame: the files to read, in this order
         self.inputs_done = 0
         self._known = dict(known)
         self._max_bytes = max_article_bytes
@@ -237,8 +251,8 @@ class CorpusReader:
         return next(self._items, None)
 
     def _read_all(self) -> Iterator[records.Document | Rejection | InputDone]:
-        for item in self.inputs:
-            yield from self._read_input(item)
+        for row in self.inputs.select(*INPUT_SCHEMA).iter_rows():
+            yield from self._read_input(InputFile(*row))
 
     def _read_input(self, item: InputFile) -> Iterator[records.Document | Rejection | InputDone]:
         uri = item.source_uri

@@ -73,26 +73,25 @@ class TaggingBatch:
 
 
 @task(**TASK_OPTIONS)
-def discover_inputs(source_list: list[str]) -> list[corpus.InputFile]:
+def discover_inputs(source_list: list[str]) -> pl.DataFrame:
     found = corpus.discover_inputs(source_list)
-    get_run_logger().info("discovered %d input files under %s", len(found), ", ".join(source_list))
+    get_run_logger().info("discovered %d input files under %s", found.height, ", ".join(source_list))
     return found
 
 
 @task(**TASK_OPTIONS)
-def skip_unchanged_inputs(warehouse_path: str, inputs: list[corpus.InputFile]) -> list[corpus.InputFile]:
+def skip_unchanged_inputs(warehouse_path: str, inputs: pl.DataFrame) -> pl.DataFrame:
     """Inputs whose path, size and modification time match the manifest are not read again."""
-    known = warehouse.known_inputs(warehouse_path, [item.source_uri for item in inputs])
-    seen = set(known.select("source_uri", "size_bytes", "modified_at_ns").iter_rows())
-    return [item for item in inputs if (item.source_uri, item.size_bytes, item.modified_at_ns) not in seen]
+    known = warehouse.known_inputs(warehouse_path, inputs["source_uri"])
+    return inputs.join(known, on=list(corpus.INPUT_SCHEMA), how="anti", maintain_order="left")
 
 
 @task(**TASK_OPTIONS)
 def open_corpus(
-    warehouse_path: str, inputs: list[corpus.InputFile], max_article_bytes: int, fields: dict[str, str] | None
+    warehouse_path: str, inputs: pl.DataFrame, max_article_bytes: int, fields: dict[str, str] | None
 ) -> corpus.CorpusReader:
     """A reader over the inputs to read, knowing which content the manifest already holds."""
-    known = warehouse.known_inputs(warehouse_path, [item.source_uri for item in inputs])
+    known = warehouse.known_inputs(warehouse_path, inputs["source_uri"])
     versions = {uri: (digest, status) for uri, digest, status in known.select("source_uri", "content_hash", "status").iter_rows()}
     return corpus.CorpusReader(inputs, versions, max_article_bytes, fields)
 
@@ -196,17 +195,17 @@ def load_corpus(
         if tagging is not None and tagging.read.replaces:
             # Its load deletes what an earlier version of an input held. An article of that version which this
             # batch also holds is new again, and this batch can only tell once that load is done.
-            load_tagged(warehouse_path, run_id, tagging, counts, len(reader.inputs))
+            load_tagged(warehouse_path, run_id, tagging, counts, reader.inputs.height)
             tagging = None
         in_flight = tagging.new_articles["article_id"].to_list() if tagging is not None else []
         new_articles = drop_known_articles(warehouse_path, prepared.articles, in_flight)
         in_workers = in_workers or len(runners.split_for_workers(new_articles, slices)) > 1
         started = annotate(runner, new_articles, slices, in_workers)
         if tagging is not None:
-            load_tagged(warehouse_path, run_id, tagging, counts, len(reader.inputs))
+            load_tagged(warehouse_path, run_id, tagging, counts, reader.inputs.height)
         tagging = TaggingBatch(read, prepared, new_articles, started)
     if tagging is not None:
-        load_tagged(warehouse_path, run_id, tagging, counts, len(reader.inputs))
+        load_tagged(warehouse_path, run_id, tagging, counts, reader.inputs.height)
 
 
 def load_tagged(warehouse_path: str, run_id: str, batch: TaggingBatch, counts: Counter, total_inputs: int) -> None:
@@ -369,7 +368,7 @@ def news_etl(
             warehouse.start_run(warehouse_path, run_id, source_list, PIPELINE_VERSION)
             inputs = discover_inputs(source_list)
             pending = skip_unchanged_inputs(warehouse_path, inputs)
-            counts.update(inputs_discovered=len(inputs), inputs_unchanged=len(inputs) - len(pending))
+            counts.update(inputs_discovered=inputs.height, inputs_unchanged=inputs.height - pending.height)
             reader = open_corpus(warehouse_path, pending, max_article_bytes, fields)
             with runners.heavy_stage_runner(task_runner, workers, dask_address) as runner:
                 slices = runners.parallel_workers(task_runner, workers)

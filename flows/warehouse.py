@@ -269,7 +269,7 @@ def finish_run(path: str, run_id: str, status: str, counts: Mapping[str, int], e
         )
 
 
-def known_inputs(path: str, source_uris: list[str]) -> pl.DataFrame:
+def known_inputs(path: str, source_uris: pl.Series) -> pl.DataFrame:
     """The manifest rows (source_uri, size_bytes, modified_at_ns, content_hash, status) of these inputs."""
     with connect(path) as con:
         requested = pl.DataFrame({"source_uri": source_uris}, schema={"source_uri": pl.String})

@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from flows.corpus import SourceNotFound, discover_inputs
+from flows.corpus import INPUT_SCHEMA, SourceNotFound, discover_inputs
 
 
 @pytest.fixture
@@ -15,7 +15,7 @@ def corpus(tmp_path) -> Path:
 
 
 def names(inputs, root: Path) -> list[str]:
-    return [str(Path(item.source_uri).relative_to(root)) for item in inputs]
+    return [str(Path(uri).relative_to(root)) for uri in inputs["source_uri"]]
 
 
 def test_folder_is_read_recursively_and_sorted(corpus):
@@ -32,7 +32,8 @@ def test_recursive_glob(corpus):
 
 
 def test_a_glob_matching_nothing_is_an_empty_corpus(corpus):
-    assert discover_inputs([str(corpus / "*.json")]) == []
+    found = discover_inputs([str(corpus / "*.json")])
+    assert found.is_empty() and found.schema == INPUT_SCHEMA
 
 
 def test_missing_source_is_a_clear_error(tmp_path):
@@ -41,9 +42,17 @@ def test_missing_source_is_a_clear_error(tmp_path):
 
 
 def test_inputs_carry_size_and_modification_time(corpus):
-    item = discover_inputs([str(corpus / "a.txt")])[0]
+    found = discover_inputs([str(corpus / "a.txt")])
     stat = (corpus / "a.txt").stat()
-    assert (item.size_bytes, item.modified_at_ns) == (4, stat.st_mtime_ns)
+    assert found.rows() == [(str(corpus / "a.txt"), 4, stat.st_mtime_ns)]
+
+
+def test_inputs_are_sorted_by_path_components_not_by_string(tmp_path):
+    # "-" sorts before "/" as a character, so string order would put "a-c.txt" before the folder "a"'s files.
+    for relative in ("a-c.txt", "a/b.txt", "a/z/d.txt", "B.txt"):
+        (tmp_path / relative).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / relative).write_text("text", encoding="utf-8")
+    assert names(discover_inputs([str(tmp_path)]), tmp_path) == ["B.txt", "a/b.txt", "a/z/d.txt", "a-c.txt"]
 
 
 # --- input kinds, streaming reads and quarantine -------------------------------------------------------------------
