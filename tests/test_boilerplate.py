@@ -33,6 +33,9 @@ def clean_one(text: str) -> dict:
         ("Delegates arrive at the centre on Monday. (AP Photo/Jane Doe)", "photo_credit"),
         ("Photo: Reuters", "photo_credit"),
         ("Facebook | Instagram | Twitter | Youtube", "social_follow"),
+        ("Advertisement", "advertisement"),
+        ("Advertisements", "advertisement"),
+        ("Anzeige", "advertisement"),
     ],
 )
 def test_anywhere_rules_fire_between_paragraphs(line, reason):

@@ -330,7 +330,7 @@ MEDIA_PROMO_EDGE = r"(?i)^stay tuned (?:to|for) .{0,40}\b[\w-]+\.(?:com|net|org|
 # Advertising markers and injected promos: "Advertisement", "---- Scroll down to read more ----", "Headline: …!" (the
 # promoted headline beforeitsnews.com injects into every article), AdSense placeholders, banner captions.
 ADVERTISEMENT = (
-    r"(?i)^(?:advertisement|advertising|sponsored(?: content| post| links?)?|paid (?:content|post|partnership)"
+    r"(?i)^(?:advertisements?|advertising|sponsored(?: content| post| links?)?|paid (?:content|post|partnership)"
     r"|promoted(?: content| stories)?"
     r"|anzeige|werbung|publicité|publicidad|publicidade|pubblicità|reklam|sponsorlu|tangazo|matangazo|xayeysiis)$"
     r"|^-*\s*scroll (?:down )?to (?:continue|read more|keep reading)\b|^headline:\s+\S|adsense ={3,}"
