@@ -11,6 +11,7 @@ row inserts) runs on a sample for the speed-up figure. Corpora are written to a 
 """
 
 import argparse
+import concurrent.futures
 import csv
 import multiprocessing
 import re
@@ -34,6 +35,8 @@ from flows.settings import PROJECT_ROOT  # noqa: E402
 SHARED_DATASETS = Path(os.environ.get("NEWS_ETL_SHARED", PROJECT_ROOT.parent / "shared")) / "datasets"
 BBC_DIR = SHARED_DATASETS / "bbc_news_2225" / "bbc"
 MASAKHANEWS_DIR = SHARED_DATASETS / "masakhanews_16lang"
+
+MIB = 1024 * 1024
 
 # How many articles the naive baseline processes: it is slow by design, a sample gives its rate.
 NAIVE_SAMPLE = 150
@@ -86,18 +89,37 @@ def write_corpus(name: str, target: Path, limit: int | None, scaled_size: int) -
     return writers[name]()
 
 
-def write_corpus_apart(name: str, target: Path, limit: int | None, scaled_size: int) -> int:
-    """`write_corpus` in a child process: the flow runs in this process, and its memory figures should not carry the
-    texts read to write the corpus (62 MB of str for the scaled one, kept resident by the allocator once freed)."""
-    with multiprocessing.get_context("spawn").Pool(1) as pool:
-        return pool.apply(write_corpus, (name, target, limit, scaled_size))
+def apart(function, *args):
+    """`function(*args)` in a fresh child process. The flow runs in this process and its memory is a figure of the
+    benchmark: the texts read to write a corpus (62 MB of str for the scaled one) and the spaCy models the bare cost
+    and the naive loop load would otherwise stay resident here, and count in the next corpus's figures. The child
+    is not a daemon, so it may start processes of its own."""
+    with concurrent.futures.ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        return pool.submit(function, *args).result()
 
 
-def peak_rss_mb() -> tuple[float, float]:
-    """Peak resident memory of this (the flow's) process and of the largest worker process so far, in MB."""
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return own / 1024, children / 1024
+# Linux keeps a process's peak resident memory (VmHWM) and lets the process reset it: each corpus's flow run gets
+# its own peak, not the largest of every run before it in this process.
+PEAK_RESET = Path("/proc/self/clear_refs")
+STATUS = Path("/proc/self/status")
+
+
+def reset_peak_rss() -> None:
+    try:
+        PEAK_RESET.write_text("5")
+    except OSError:  # not Linux, or not allowed: the peak stays the process's lifetime peak
+        pass
+
+
+def peak_rss_mib() -> float:
+    """Peak resident memory of this (the flow's) process since `reset_peak_rss`, in MiB."""
+    try:
+        for line in STATUS.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 class MemorySampler(threading.Thread):
@@ -106,7 +128,8 @@ class MemorySampler(threading.Thread):
 
     def __init__(self):
         super().__init__(daemon=True)
-        self.samples: list[tuple[float, float, float]] = []  # seconds since start, flow MB, workers MB
+        self.samples: list[tuple[float, float, float]] = []  # seconds since start, flow MiB, workers MiB
+        self.largest_worker = 0.0  # MiB
         self._done = threading.Event()
 
     def run(self) -> None:
@@ -118,13 +141,16 @@ class MemorySampler(threading.Thread):
             workers = 0
             for child in me.children(recursive=True):
                 try:
-                    workers += child.memory_info().rss
+                    rss = child.memory_info().rss
                 except psutil.Error:  # ended between listing and reading
-                    pass
-            self.samples.append((time.perf_counter() - start, me.memory_info().rss / 1e6, workers / 1e6))
+                    continue
+                workers += rss
+                self.largest_worker = max(self.largest_worker, rss / MIB)
+            # MiB, as getrusage gives the peaks: the halves and the peaks are comparable.
+            self.samples.append((time.perf_counter() - start, me.memory_info().rss / MIB, workers / MIB))
 
     def halves(self) -> dict[str, float]:
-        """Peak flow and worker MB in the first and the second half of the samples."""
+        """Peak flow and worker MiB in the first and the second half of the samples."""
         self._done.set()
         self.join()
         middle = len(self.samples) // 2
@@ -282,6 +308,7 @@ def benchmark(name: str, corpus: Path, articles: int, tmp: Path, batch_size: int
     warehouse_path = tmp / f"{name}.duckdb"
     size_mb = sum(path.stat().st_size for path in corpus.glob("*.txt")) / 1e6
     sampler = MemorySampler()
+    reset_peak_rss()
     sampler.start()
     cpu_before = resource.getrusage(resource.RUSAGE_SELF)
     start = time.perf_counter()
@@ -292,7 +319,7 @@ def benchmark(name: str, corpus: Path, articles: int, tmp: Path, batch_size: int
     # their cost, free of the waiting that stretches task run times when workers share the cores.
     flow_cpu = (cpu_after.ru_utime - cpu_before.ru_utime) + (cpu_after.ru_stime - cpu_before.ru_stime)
     memory = sampler.halves()
-    flow_rss, worker_rss = peak_rss_mb()
+    flow_rss, worker_rss = peak_rss_mib(), sampler.largest_worker
     stages = stage_seconds(result["run_id"])
     start = time.perf_counter()
     rerun = news_etl(sources=[str(corpus)], warehouse_path=str(warehouse_path), batch_size=batch_size, task_runner=task_runner)
@@ -300,12 +327,12 @@ def benchmark(name: str, corpus: Path, articles: int, tmp: Path, batch_size: int
     with duckdb.connect(str(warehouse_path), read_only=True) as con:
         ner_articles = con.execute("select count(*) from articles where ner_method like 'model:%'").fetchone()[0]
     # The bare cost takes about half the flow's time again; a run made for memory at scale can leave it out.
-    bare = bare_cost(warehouse_path) if with_bare else {"ner": float("nan"), "langdetect": float("nan")}
+    bare = apart(bare_cost, warehouse_path) if with_bare else {"ner": float("nan"), "langdetect": float("nan")}
     unavoidable = bare["ner"] + bare["langdetect"]
     # The flow's own stages (read, clean, load, gazetteer, checks, ...): heavy-stage task times overlap in
     # parallel workers, so they cannot simply be subtracted from the wall clock.
     other = sum(seconds for stage, seconds in stages.items() if stage not in HEAVY_STAGES)
-    compared, agreement = prefix_agreement(warehouse_path) if with_bare else (0, float("nan"))
+    compared, agreement = apart(prefix_agreement, warehouse_path) if with_bare else (0, float("nan"))
     return {
         "corpus": name,
         "articles": articles,
@@ -349,10 +376,10 @@ def print_report(results: list[dict]) -> None:
         ("end-to-end seconds", "{seconds:.1f}"),
         ("articles/s", "{articles_per_s:.1f}"),
         ("MB/s", "{mb_per_s:.2f}"),
-        ("peak RSS MB, flow process", "{flow_rss_mb:.0f}"),
-        ("peak RSS MB, largest worker (so far)", "{worker_rss_mb:.0f}"),
-        ("flow process MB, peak in 1st / 2nd half of the run", "{flow_first:.0f} / {flow_second:.0f}"),
-        ("all workers MB, peak in 1st / 2nd half of the run", "{workers_first:.0f} / {workers_second:.0f}"),
+        ("peak RSS MiB, flow process", "{flow_rss_mb:.0f}"),
+        ("peak RSS MiB, largest worker (sampled every second)", "{worker_rss_mb:.0f}"),
+        ("flow process MiB, peak in 1st / 2nd half of the run (sampled every second)", "{flow_first:.0f} / {flow_second:.0f}"),
+        ("all workers MiB, peak in 1st / 2nd half of the run (sampled every second)", "{workers_first:.0f} / {workers_second:.0f}"),
         ("warehouse MB on disk", "{warehouse_mb:.1f}"),
         ("bare NER s (nlp.pipe, 2 processes)", "{bare_ner_s:.1f}"),
         ("bare langdetect s (same prefix, 2 processes)", "{bare_langdetect_s:.1f}"),
@@ -413,9 +440,9 @@ def main(argv: list[str] | None = None) -> int:
         for name in args.corpus:
             corpus = tmp / name
             corpus.mkdir()
-            articles = write_corpus_apart(name, corpus, args.limit, args.scaled_size)
+            articles = apart(write_corpus, name, corpus, args.limit, args.scaled_size)
             result = benchmark(name, corpus, articles, tmp, args.batch_size, args.task_runner, with_bare=not args.no_bare)
-            naive = float("nan") if args.no_naive else naive_baseline(corpus, NAIVE_SAMPLE, tmp)
+            naive = float("nan") if args.no_naive else apart(naive_baseline, corpus, NAIVE_SAMPLE, tmp)
             results.append({**result, "naive_articles_per_s": naive, "naive_speedup": result["articles_per_s"] / naive})
     print_report(results)
     return 0
