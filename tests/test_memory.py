@@ -1,35 +1,44 @@
-import ctypes
-import ctypes.util
+import json
+import subprocess
+import sys
 
-import psutil
 import pytest
 
 from flows import memory
 
-BLOCKS = 10_000
-BLOCK_BYTES = 16 * 1024  # several whole pages each, under glibc's mmap threshold: they come from the heap
+# Run in a fresh interpreter: in a long test session the heap already holds free chunks of earlier tests, the
+# blocks land among them, and free() may hand memory back by itself before the call under test runs.
+SCENARIO = """
+import ctypes, ctypes.util, json, psutil
+from flows import memory
+BLOCKS, BLOCK_BYTES = 10_000, 16 * 1024  # several whole pages each, under glibc's mmap threshold: from the heap
+libc = ctypes.CDLL(ctypes.util.find_library("c"))
+libc.malloc.restype = ctypes.c_void_p
+libc.free.argtypes = [ctypes.c_void_p]
+libc.memset.argtypes = [ctypes.c_void_p, ctypes.c_int, ctypes.c_size_t]
+process = psutil.Process()
+before = process.memory_info().rss
+blocks, pins = [], []
+for _ in range(BLOCKS):
+    block = libc.malloc(BLOCK_BYTES)
+    libc.memset(block, 1, BLOCK_BYTES)
+    blocks.append(block)
+    # A small live block after each large one: the freed blocks cannot merge into the heap's top, as a run's freed
+    # frames sit between live objects, so glibc keeps them resident.
+    pins.append(libc.malloc(64))
+for block in blocks:
+    libc.free(block)
+kept = process.memory_info().rss
+memory.release_freed_memory()
+after = process.memory_info().rss
+print(json.dumps({"allocated": BLOCKS * BLOCK_BYTES, "kept": kept - before, "released": kept - after}))
+"""
 
 
 @pytest.mark.skipif(memory._malloc_trim() is None, reason="the C library has no malloc_trim (not glibc)")
 def test_release_freed_memory_returns_free_heap_pages_to_the_system():
-    libc = ctypes.CDLL(ctypes.util.find_library("c"))
-    libc.malloc.restype = ctypes.c_void_p
-    libc.free.argtypes = [ctypes.c_void_p]
-    libc.memset.argtypes = [ctypes.c_void_p, ctypes.c_int, ctypes.c_size_t]
-    process = psutil.Process()
-    blocks, pins = [], []
-    for _ in range(BLOCKS):
-        block = libc.malloc(BLOCK_BYTES)
-        libc.memset(block, 1, BLOCK_BYTES)
-        blocks.append(block)
-        # A small live block after each large one: the freed blocks cannot merge into the heap's top, which is
-        # how a run's freed frames sit between live objects, so glibc keeps them resident.
-        pins.append(libc.malloc(64))
-    for block in blocks:
-        libc.free(block)
-    kept = process.memory_info().rss
-    memory.release_freed_memory()
-    released = kept - process.memory_info().rss
-    for pin in pins:
-        libc.free(pin)
-    assert released > 0.6 * BLOCKS * BLOCK_BYTES
+    result = subprocess.run([sys.executable, "-c", SCENARIO], capture_output=True, text=True, check=True, timeout=120)
+    figures = json.loads(result.stdout)
+    # Freed but still resident before the call, then given back by it.
+    assert figures["kept"] > 0.6 * figures["allocated"]
+    assert figures["released"] > 0.6 * figures["allocated"]
