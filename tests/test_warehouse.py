@@ -122,21 +122,6 @@ def test_a_held_warehouse_is_one_connection_let_go_of_for_readers(tmp_path, monk
         assert con.execute("select count(*) from schema_migrations").fetchone()[0] >= 6
 
 
-def test_articles_have_no_primary_key_and_a_stored_duplicate_fails_its_check(tmp_path):
-    # Migration 008: DuckDB writes a primary key's whole index at every checkpoint, so `articles` has none; the
-    # loader never stores a known id and the data check catches one stored twice.
-    path = str(tmp_path / "w.duckdb")
-    warehouse.start_run(path, "r1", ["/x"], "test")
-    warehouse.load_batch(path, "r1", "test", empty_batch())
-    with warehouse.connect(path) as con:
-        keys = con.execute("select constraint_type from duckdb_constraints() where table_name = 'articles' and constraint_type <> 'NOT NULL'").fetchall()
-        assert keys == []
-        with pytest.raises(duckdb.ConstraintException):
-            con.execute("insert into articles select * replace (null as article_id) from articles")
-        con.execute("insert into articles select * from articles")
-    assert warehouse.run_checks(path)["assert_unique_article_id"] == 1
-
-
 def test_a_failing_batch_leaves_nothing_behind(tmp_path):
     path = str(tmp_path / "w.duckdb")
     broken_mentions = pl.DataFrame({"article_id": ["a1"], "entity_id": [None], "entity_key": ["k"], "entity_type": ["LOC"], "surface": ["Ankara"],
