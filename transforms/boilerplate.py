@@ -815,13 +815,13 @@ def _mark_lists(lines: pl.DataFrame) -> pl.DataFrame:
         is_lead = _contains(line, rule.lead)
         is_link = _contains(line, LIST_LINK)
         is_item = (_line_matches(line, rule.item, rule.max_chars) | is_link) & ~is_lead
+        is_headline = (is_item & ~is_link).cast(pl.Int32)
         lines = lines.with_columns(
             is_lead.alias("_lead"),
             is_item.alias("_item"),
-            (is_item & ~is_link).cast(pl.Int32).cum_sum().alias("_headlines"),
-            (is_item & ~is_link).cast(pl.Int32).alias("_headline"),
+            is_headline.alias("_headline"),
             pl.int_range(pl.len()).alias("_row"),
-        )
+        ).with_columns(pl.col("_headline").cum_sum().alias("_headlines"))
         names = ("_lead", "_item", "_headlines", "_headline", "_row")
         lead, item, headlines, headline, row = (pl.col(name) for name in names)
         # A lead opens a run of items; a line that is no item, or the first line of a document, shuts it.
