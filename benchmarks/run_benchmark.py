@@ -124,13 +124,41 @@ def peak_rss_mib() -> float:
 
 class MemorySampler(threading.Thread):
     """Resident memory of this (the flow's) process and of its worker processes together, every second of a run:
-    whether memory grows with the corpus shows as a larger peak in the run's second half than in its first."""
+    whether memory grows with the corpus shows as a larger peak in the run's second half than in its first.
+    It also keeps each child process's CPU time, so the run's CPU use of the machine's cores can be told."""
 
     def __init__(self):
+        import psutil
+
         super().__init__(daemon=True)
         self.samples: list[tuple[float, float, float]] = []  # seconds since start, flow MiB, workers MiB
         self.largest_worker = 0.0  # MiB
         self._done = threading.Event()
+        # pid -> CPU seconds when first seen and when last seen. Processes alive before the run (Prefect's
+        # temporary server) count only what they use during it; a worker's last second before it exits is lost.
+        self.child_cpu: dict[int, list[float]] = {}
+        self.before_run: set[int] = set()
+        for child in psutil.Process().children(recursive=True):
+            self.before_run.add(child.pid)
+            self._note_cpu(child)
+
+    def _note_cpu(self, child) -> None:
+        import psutil
+
+        try:
+            times = child.cpu_times()
+        except psutil.Error:
+            return
+        used = times.user + times.system
+        first = used if child.pid in self.before_run else 0.0
+        self.child_cpu.setdefault(child.pid, [first, used])[1] = used
+
+    def children_cpu_s(self) -> tuple[float, float]:
+        """CPU seconds used while the sampler ran by the child processes the run started (its workers), and by
+        those that were there before it (Prefect's temporary server)."""
+        used = {pid: last - first for pid, (first, last) in self.child_cpu.items()}
+        existing = sum(seconds for pid, seconds in used.items() if pid in self.before_run)
+        return sum(used.values()) - existing, existing
 
     def run(self) -> None:
         import psutil
@@ -144,6 +172,7 @@ class MemorySampler(threading.Thread):
                     rss = child.memory_info().rss
                 except psutil.Error:  # ended between listing and reading
                     continue
+                self._note_cpu(child)
                 workers += rss
                 self.largest_worker = max(self.largest_worker, rss / MIB)
             # MiB, as getrusage gives the peaks: the halves and the peaks are comparable.
@@ -163,21 +192,24 @@ class MemorySampler(threading.Thread):
         }
 
 
-def stage_seconds(run_id: str) -> dict[str, float]:
+def stage_seconds(run_id: str) -> tuple[dict[str, float], dict[str, int]]:
+    """Per task name: the sum of its task runs' run times, and how many runs it had."""
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
 
     totals: dict[str, float] = defaultdict(float)
+    counts: dict[str, int] = defaultdict(int)
     with get_client(sync_client=True) as client:
         offset = 0
         while True:
             runs = client.read_task_runs(flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[UUID(run_id)])), limit=200, offset=offset)
             for task_run in runs:
                 totals[task_run.name.rsplit("-", 1)[0]] += task_run.total_run_time.total_seconds()
+                counts[task_run.name.rsplit("-", 1)[0]] += 1
             if len(runs) < 200:
                 break
             offset += 200
-    return dict(totals)
+    return dict(totals), dict(counts)
 
 
 def _langdetect_chunk(texts: list[str]) -> int:
@@ -296,8 +328,10 @@ def naive_baseline(corpus: Path, sample: int, tmp: Path) -> float:
     return len(files) / elapsed
 
 
-# Stages that run in worker processes, in parallel; every other stage runs in the flow's process, one at a time.
+# Stages that run in worker processes, in parallel; the others run in the flow's process, one at a time.
 HEAVY_STAGES = ("detect_languages", "extract_entities")
+# Stages besides those that the workers run when a run is large enough: their task run times are CPU time too.
+OTHER_WORKER_STAGES = ("match_gazetteer_chunk",)
 
 
 def benchmark(name: str, corpus: Path, articles: int, tmp: Path, batch_size: int, task_runner: str, with_bare: bool = True) -> dict:
@@ -315,12 +349,14 @@ def benchmark(name: str, corpus: Path, articles: int, tmp: Path, batch_size: int
     result = news_etl(sources=[str(corpus)], warehouse_path=str(warehouse_path), batch_size=batch_size, task_runner=task_runner)
     elapsed = time.perf_counter() - start
     cpu_after = resource.getrusage(resource.RUSAGE_SELF)
-    # Everything but language detection and NER runs in this process (workers do those two): its CPU time is
-    # their cost, free of the waiting that stretches task run times when workers share the cores.
+    # Everything but language detection, NER and a large run's gazetteer runs in this process (workers do
+    # those): its CPU time is their cost, free of the waiting that stretches task run times when workers share
+    # the cores.
     flow_cpu = (cpu_after.ru_utime - cpu_before.ru_utime) + (cpu_after.ru_stime - cpu_before.ru_stime)
     memory = sampler.halves()
+    workers_cpu, server_cpu = sampler.children_cpu_s()
     flow_rss, worker_rss = peak_rss_mib(), sampler.largest_worker
-    stages = stage_seconds(result["run_id"])
+    stages, stage_runs = stage_seconds(result["run_id"])
     start = time.perf_counter()
     rerun = news_etl(sources=[str(corpus)], warehouse_path=str(warehouse_path), batch_size=batch_size, task_runner=task_runner)
     rerun_seconds = time.perf_counter() - start
@@ -332,6 +368,12 @@ def benchmark(name: str, corpus: Path, articles: int, tmp: Path, batch_size: int
     # The flow's own stages (read, clean, load, gazetteer, checks, ...): heavy-stage task times overlap in
     # parallel workers, so they cannot simply be subtracted from the wall clock.
     other = sum(seconds for stage, seconds in stages.items() if stage not in HEAVY_STAGES)
+    # Everything but NER and language detection, in CPU seconds: the flow's process, and the gazetteer's chunks
+    # where they ran on the workers (several chunks and a runner with workers; a lone chunk runs in the flow's
+    # process, whose CPU time already has it).
+    other_cpu = flow_cpu + sum(
+        stages[stage] for stage in OTHER_WORKER_STAGES if stage_runs.get(stage, 0) > 1 and task_runner != "local"
+    )
     compared, agreement = apart(prefix_agreement, warehouse_path) if with_bare else (0, float("nan"))
     return {
         "corpus": name,
@@ -352,7 +394,11 @@ def benchmark(name: str, corpus: Path, articles: int, tmp: Path, batch_size: int
         "ratio_to_bare": elapsed / unavoidable,
         "other_articles_per_s": articles / other if other > 0 else float("inf"),
         "flow_cpu_s": flow_cpu,
-        "flow_cpu_articles_per_s": articles / flow_cpu if flow_cpu > 0 else float("inf"),
+        "other_cpu_s": other_cpu,
+        "other_cpu_articles_per_s": articles / other_cpu if other_cpu > 0 else float("inf"),
+        "workers_cpu_s": workers_cpu,
+        "server_cpu_s": server_cpu,
+        "cores_busy": (flow_cpu + workers_cpu + server_cpu) / (elapsed * (os.cpu_count() or 1)),
         "prefix_compared": compared,
         "prefix_agreement": agreement,
         "rerun_seconds": rerun_seconds,
@@ -385,8 +431,12 @@ def print_report(results: list[dict]) -> None:
         ("bare langdetect s (same prefix, 2 processes)", "{bare_langdetect_s:.1f}"),
         ("ratio: end-to-end / (bare NER + langdetect)", "{ratio_to_bare:.2f}"),
         ("articles/s of everything but NER and language (task run times)", "{other_articles_per_s:.0f}"),
-        ("flow process CPU s (everything but NER and language)", "{flow_cpu_s:.1f}"),
-        ("articles per flow-process CPU second", "{flow_cpu_articles_per_s:.0f}"),
+        ("flow process CPU s", "{flow_cpu_s:.1f}"),
+        ("CPU s of everything but NER and language (flow process + gazetteer on workers)", "{other_cpu_s:.1f}"),
+        ("articles per CPU second of everything but NER and language", "{other_cpu_articles_per_s:.0f}"),
+        ("CPU s of the workers (sampled every second)", "{workers_cpu_s:.1f}"),
+        ("CPU s of Prefect's temporary server during the run", "{server_cpu_s:.1f}"),
+        ("cores busy: all CPU s / (end-to-end s x cores)", "{cores_busy:.0%}"),
         ("bodies longer than the language prefix", "{prefix_compared}"),
         ("langdetect prefix answer = whole-body answer", "{prefix_agreement:.2%}"),
         ("unchanged re-run seconds", "{rerun_seconds:.1f}"),

@@ -1,7 +1,7 @@
 """The news ETL flow: discover -> read and decode -> clean -> detect language -> extract entities -> load ->
 check -> publish. Tasks are thin wrappers; the logic lives in `transforms/` and `sql/`."""
 
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
@@ -20,7 +20,7 @@ from transforms.articles import PreparedArticles, prepare_articles
 from transforms.decoding import DEFAULT_MAX_ARTICLE_BYTES
 from transforms.entities import (
     canonicalize_mentions,
-    find_mentions,
+    find_mentions_and_sentences,
     match_known_entities,
     ner_methods,
     sentence_starts,
@@ -151,7 +151,8 @@ def extract_entities(articles: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame
     """Returns the articles with their `ner_method` and the canonical mentions."""
     # An empty slice (every article already known) must not load the models into a process that has none.
     pipelines = ner_pipelines() if articles.height else {}
-    mentions = number_sentences(canonicalize_mentions(find_mentions(articles, pipelines)), articles)
+    mentions, sentences = find_mentions_and_sentences(articles, pipelines)
+    mentions = with_sentence_numbers(canonicalize_mentions(mentions), sentences)
     return articles.with_columns(ner_methods(pl.col("language"), pl.col("body_clean"), pipelines).alias("ner_method")), mentions
 
 
@@ -267,30 +268,52 @@ def count_replaced_articles(warehouse_path: str, run_id: str) -> int:
     return warehouse.replaced_article_count(warehouse_path, run_id)
 
 
-@task(**TASK_OPTIONS)
-def match_gazetteer(warehouse_path: str) -> int:
+def match_gazetteer(warehouse_path: str, runner: runners.TaskRunner, slices: int) -> int:
     """Find the names models found elsewhere in the articles no model reads; returns how many mentions that gives.
 
     Done over the whole warehouse after loading, not per batch, so an article's gazetteer mentions depend on
     what is loaded and never on which batch or run brought the English article that named the entity."""
     known = warehouse.known_names(warehouse_path)
-    found = warehouse.replace_gazetteer_mentions(warehouse_path, gazetteer_mentions(warehouse_path, known))
+    found = warehouse.replace_gazetteer_mentions(warehouse_path, gazetteer_mentions(warehouse_path, known, runner, slices))
     get_run_logger().info("gazetteer: %d names, %d mentions", known.height, found)
     return found
 
 
-def gazetteer_mentions(warehouse_path: str, known: pl.DataFrame) -> Iterator[pl.DataFrame]:
-    """The gazetteer's mentions chunk by chunk, so only one chunk of articles and mentions is in memory at a time;
-    an empty frame when there is no article to match, so the schema is always there."""
+@task(**TASK_OPTIONS)
+def match_gazetteer_chunk(articles: pl.DataFrame, known: pl.DataFrame, stored: pl.DataFrame | None) -> pl.DataFrame:
+    """The gazetteer's mentions in one chunk of articles, numbered by sentence (`number_sentences`)."""
+    return number_sentences(match_known_entities(articles, known), articles, stored)
+
+
+def gazetteer_mentions(
+    warehouse_path: str, known: pl.DataFrame, runner: runners.TaskRunner | None = None, slices: int = 1
+) -> Iterator[pl.DataFrame]:
+    """The gazetteer's mentions chunk by chunk, in the chunks' order; an empty frame when there is no article to
+    match, so the schema is always there.
+
+    With more than one slice and more than one chunk, chunks are matched on the runner's workers, at most
+    `slices` + 1 at a time, so memory holds a few chunks of articles and mentions, not the warehouse. The
+    gazetteer reads every article of its languages on every run that changed something, so it is the longest
+    end-of-run step; splitting its sentences is most of its time."""
+    pending: deque = deque()
     matched_any = False
     for chunk in warehouse.gazetteer_articles(warehouse_path, GAZETTEER_CHUNK):
         stored = warehouse.gazetteer_sentence_numbers(warehouse_path, chunk["article_id"].to_list())
-        yield number_sentences(match_known_entities(chunk, known), chunk, stored)
+        parameters = {"articles": chunk, "known": known, "stored": stored}
+        # A first chunk that is not full is the only one: one process matches it without starting workers.
+        if runner is not None and slices > 1 and (pending or chunk.height == GAZETTEER_CHUNK):
+            pending.append(runner.submit(match_gazetteer_chunk, parameters))
+            if len(pending) > slices:
+                yield pending.popleft().result()
+        else:
+            yield match_gazetteer_chunk(**parameters)
         release_freed_memory()
         matched_any = True
+    while pending:
+        yield pending.popleft().result()
     if not matched_any:
         nothing = pl.DataFrame(schema=GAZETTEER_ARTICLE_SCHEMA)
-        yield number_sentences(match_known_entities(nothing, known), nothing)
+        yield match_gazetteer_chunk(nothing, known, None)
 
 
 @task(**TASK_OPTIONS)
@@ -309,12 +332,12 @@ def derive_repeated_lines(warehouse_path: str) -> int:
     return repeated
 
 
-def derive_entities(warehouse_path: str) -> None:
+def derive_entities(warehouse_path: str, runner: runners.TaskRunner, slices: int) -> None:
     """Gazetteer mentions, cross-article links and entity tables, unless nothing they come from has changed."""
     if warehouse.entities_are_current(warehouse_path, PIPELINE_VERSION):
         get_run_logger().info("no article or mention changed since entities were last derived: gazetteer and entities kept")
         return
-    match_gazetteer(warehouse_path)
+    match_gazetteer(warehouse_path, runner, slices)
     release_freed_memory()
     rebuild_entities(warehouse_path)
     release_freed_memory()
@@ -374,10 +397,10 @@ def news_etl(
             with runners.heavy_stage_runner(task_runner, workers, dask_address) as runner:
                 slices = runners.parallel_workers(task_runner, workers)
                 load_corpus(warehouse_path, run_id, reader, batch_size, runner, slices, counts)
-            counts.update(articles_replaced=count_replaced_articles(warehouse_path, run_id))
-            counts.update(lines_repeated=derive_repeated_lines(warehouse_path))
-            release_freed_memory()
-            derive_entities(warehouse_path)
+                counts.update(articles_replaced=count_replaced_articles(warehouse_path, run_id))
+                counts.update(lines_repeated=derive_repeated_lines(warehouse_path))
+                release_freed_memory()
+                derive_entities(warehouse_path, runner, slices)
             checks = run_data_checks(warehouse_path)
             return publish_summary(warehouse_path, run_id, counts, checks)
     except Exception as error:

@@ -7,6 +7,7 @@ from transforms.entities import (
     canonicalize_mentions,
     entity_key,
     find_mentions,
+    find_mentions_and_sentences,
     match_known_entities,
     ner_methods,
     repeat_mentions,
@@ -291,6 +292,46 @@ def test_sentence_starts_keep_abbreviations_whole_and_start_every_line():
     )
     starts = sentence_starts(articles, sentence_splitter)
     assert starts.rows() == [("a", 0), ("a", 39), ("a", 52), ("a", 63), ("a", 76), ("b", 0), ("b", 21)]
+
+
+SPLIT_SAMPLES = pl.DataFrame(
+    {
+        "article_id": ["en", "fr", "yo", "so", "en_quotes"],
+        "body_clean": [
+            "Mr. Smith met U.S. officials at 9 a.m. in Paris. They talked!\nA headline\n\"Is it over?\" she asked. No.",
+            "M. Dupont a vu le Dr. Martin à 10 h. Il est parti... Puis il est revenu ! Voilà.\nTitre sans point",
+            "Ọ̀gá àgbà ilé iṣẹ́ náà sọ pé àwọn yóò bẹ̀rẹ̀ lónìí. Ẹgbẹ̀rún méjì (2,000) èèyàn ló wá. Ó dáa!",
+            "Madaxweyne Xasan Sheekh ayaa tagay Muqdisho. Wuxuu la kulmay 3.5 milyan oo qof? Haa.",
+            # Closing quotes the tokenizer has not seen before: only their punctuation flag keeps them in the
+            # sentence they close.
+            "He said “we will go.” Then he left. « C’est fini. » Yes.",
+        ],
+        "language": ["en", "fr", "yo", "so", "en"],
+    }
+)
+
+
+def test_the_lean_sentence_splitter_splits_like_the_full_blank_pipeline():
+    import spacy
+
+    from flows.models import sentence_splitter
+
+    def full_splitter(language: str):
+        nlp = spacy.blank(language if language != "so" else "xx")  # spaCy has no Somali; the splitter falls back alike
+        nlp.add_pipe("sentencizer")
+        return nlp
+
+    assert sentence_starts(SPLIT_SAMPLES, sentence_splitter).equals(sentence_starts(SPLIT_SAMPLES, full_splitter))
+
+
+def test_the_ner_parse_gives_the_sentences_the_splitter_gives():
+    from flows.models import sentence_splitter
+
+    articles = SPLIT_SAMPLES.filter(pl.col("language").is_in(["en", "fr"]))
+    mentions, sentences = find_mentions_and_sentences(articles, ner_pipelines())
+    assert sentences.equals(sentence_starts(articles, sentence_splitter))
+    assert sentences.filter(pl.col("article_id") == "en")["sentence_start"].to_list() == [0, 49, 62, 73, 87, 98]
+    assert mentions.equals(find_mentions(articles, ner_pipelines()))
 
 
 def test_with_sentence_numbers_counts_sentences_before_each_mention():

@@ -11,8 +11,8 @@ from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner
 from prefect_dask import DaskTaskRunner
 
 from flows.runners import MIN_ARTICLES_PER_WORKER, TaskRunnerChoiceError, heavy_stage_runner, split_for_workers
-from tests.conftest import SHARED_DIR, run_flow
-from tests.test_pipeline import table_contents
+from tests.conftest import SEEDS_DIR, SHARED_DIR, run_flow
+from tests.test_pipeline import fetch, table_contents
 
 AG_NEWS = SHARED_DIR / "datasets" / "ag_news_test" / "test.csv"
 
@@ -86,11 +86,11 @@ def one_process_warehouse(prefect_server, split_corpus, tmp_path_factory):
     return path, result
 
 
-def entity_task_runs(flow_run_id: str) -> list:
+def task_runs_named(flow_run_id: str, name: str) -> list:
     with get_client(sync_client=True) as client:
         return client.read_task_runs(
             flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[flow_run_id])),
-            task_run_filter=TaskRunFilter(name=TaskRunFilterName(like_="extract_entities")),
+            task_run_filter=TaskRunFilter(name=TaskRunFilterName(like_=name)),
         )
 
 
@@ -103,8 +103,8 @@ def test_a_batch_split_over_two_workers_gives_the_same_warehouse_as_one_process(
     result = run_flow([split_corpus], path, task_runner=kind, workers=2)
     assert result["status"] == "completed"
     assert result["counts"] == local["counts"]
-    assert len(entity_task_runs(local["run_id"])) == 1
-    first, second = sorted(entity_task_runs(result["run_id"]), key=lambda run: run.start_time)
+    assert len(task_runs_named(local["run_id"], "extract_entities")) == 1
+    first, second = sorted(task_runs_named(result["run_id"], "extract_entities"), key=lambda run: run.start_time)
     # The two slices are tagged at the same time, not one after the other.
     assert second.start_time < first.end_time
     assert table_contents(path) == table_contents(reference)
@@ -125,3 +125,25 @@ def test_a_short_last_batch_goes_to_the_workers_once_they_are_started(split_corp
     # This (the flow's) process never loaded an NER model: every batch was tagged in a worker.
     assert ner_pipelines.cache_info().currsize == 0
     assert table_contents(path) == table_contents(reference)
+
+@pytest.mark.slow
+def test_gazetteer_chunks_matched_on_two_workers_give_the_same_warehouse(seeds_warehouse, tmp_path, monkeypatch):
+    from flows import pipeline
+    from flows.models import sentence_splitter
+
+    reference, local = seeds_warehouse
+    # One article per chunk: the seeds' few gazetteer articles (German, Spanish, Portuguese, Swahili, Hausa) make
+    # several chunks, which go to the two workers.
+    monkeypatch.setattr(pipeline, "GAZETTEER_CHUNK", 1)
+    sentence_splitter.cache_clear()
+    path = tmp_path / "news.duckdb"
+    result = run_flow([SEEDS_DIR], path, task_runner="processes", workers=2)
+    assert result["status"] == "completed"
+    assert result["counts"] == local["counts"]
+    gazetteer_articles = fetch(path, "select count(*) from articles where ner_method = 'gazetteer'")[0][0]
+    assert len(task_runs_named(result["run_id"], "match_gazetteer_chunk")) == gazetteer_articles >= 4
+    # The chunks ran on the workers: this process split no sentence. (Whether two of them overlap in time depends
+    # on how fast the workers start; one-article chunks often do not.)
+    assert sentence_splitter.cache_info().currsize == 0
+    assert table_contents(path) == table_contents(reference)
+    assert fetch(path, "select count(*) from entity_mentions where method = 'gazetteer'")[0][0] > 0

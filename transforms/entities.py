@@ -131,16 +131,34 @@ def find_mentions(articles: pl.DataFrame, pipelines: Mapping[str, tuple[str, Any
     `pipelines` maps a language code to (model name, loaded spaCy Language). Returns one row per entity span of
     a kept label, with character offsets into `body_clean`, completed by `complete_mentions`.
     """
-    mentions, spans = model_mentions(articles, pipelines, batch_size)
-    return complete_mentions(mentions, articles, spans)
+    return find_mentions_and_sentences(articles, pipelines, batch_size)[0]
+
+
+def find_mentions_and_sentences(
+    articles: pl.DataFrame, pipelines: Mapping[str, tuple[str, Any]], batch_size: int = 64
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """`find_mentions`, and the `sentence_starts` of the articles a model read, from the same parse: a pipeline
+    with a sentencizer after its NER (`flows.models.ner_pipelines`) needs no second tokenization."""
+    mentions, spans, sentences = model_mentions(articles, pipelines, batch_size)
+    return complete_mentions(mentions, articles, spans), sentences
+
+
+def _doc_sentence_starts(body: str, doc: Any) -> list[int]:
+    """Where the sentences of one parsed body begin: at the first non-space token of each sentence spaCy marks, and
+    at every paragraph (line): a headline-like paragraph without a full stop is still a sentence of its own."""
+    starts = {0} | {offset + 1 for offset, char in enumerate(body) if char == "\n"}
+    for sentence in doc.sents:
+        first = next((token.idx for token in sentence if not token.is_space), None)
+        if first is not None:
+            starts.add(first)
+    return sorted(starts)
 
 
 def sentence_starts(articles: pl.DataFrame, splitter_for: Callable[[str], Any], batch_size: int = 256) -> pl.DataFrame:
     """article_id, sentence_start: where each sentence of `articles` (article_id, body_clean, language) begins.
 
     A sentence starts at its first non-space token where `splitter_for(language)` (a spaCy pipeline with a
-    sentence splitter) puts a boundary, and at every paragraph (line) of body_clean: a headline-like paragraph
-    without a full stop is still a sentence of its own."""
+    sentence splitter) puts a boundary, and at every paragraph (line) of body_clean."""
     rows: dict[str, list] = {"article_id": [], "sentence_start": []}
     for language in sorted(articles["language"].unique().to_list()):
         subset = articles.filter(pl.col("language") == language)
@@ -150,13 +168,9 @@ def sentence_starts(articles: pl.DataFrame, splitter_for: Callable[[str], Any], 
         # grow with the words of the corpus. The zone frees them once the offsets are read.
         with nlp.memory_zone():
             for article_id, body, doc in zip(subset["article_id"].to_list(), bodies, nlp.pipe(bodies, batch_size=batch_size)):
-                starts = {0} | {offset + 1 for offset, char in enumerate(body) if char == "\n"}
-                for sentence in doc.sents:
-                    first = next((token.idx for token in sentence if not token.is_space), None)
-                    if first is not None:
-                        starts.add(first)
+                starts = _doc_sentence_starts(body, doc)
                 rows["article_id"].extend([article_id] * len(starts))
-                rows["sentence_start"].extend(sorted(starts))
+                rows["sentence_start"].extend(starts)
     return pl.DataFrame(rows, schema=SENTENCE_SCHEMA).sort("article_id", "sentence_start")
 
 
@@ -186,16 +200,21 @@ def with_sentence_numbers(mentions: pl.DataFrame, starts: pl.DataFrame) -> pl.Da
 
 def model_mentions(
     articles: pl.DataFrame, pipelines: Mapping[str, tuple[str, Any]], batch_size: int = 64
-) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """The models' own output: (mentions of the kept labels, every span of any label as article_id, start_char, end_char)."""
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """The models' own output: (mentions of the kept labels, every span of any label as article_id, start_char,
+    end_char, and the `sentence_starts` of every article a model read)."""
     rows: dict[str, list] = {column: [] for column in MENTION_SCHEMA}
     spans: dict[str, list] = {"article_id": [], "start_char": [], "end_char": []}
+    sentences: dict[str, list] = {"article_id": [], "sentence_start": []}
     for language, (model_name, nlp) in sorted(pipelines.items()):
         subset = articles.filter(pl.col("language") == language)
         bodies = subset["body_clean"].to_list()
         # As in `sentence_starts`: the words read here are freed once the spans are copied out.
         with nlp.memory_zone():
-            for article_id, doc in zip(subset["article_id"].to_list(), nlp.pipe(bodies, batch_size=batch_size)):
+            for article_id, body, doc in zip(subset["article_id"].to_list(), bodies, nlp.pipe(bodies, batch_size=batch_size)):
+                starts = _doc_sentence_starts(body, doc)
+                sentences["article_id"].extend([article_id] * len(starts))
+                sentences["sentence_start"].extend(starts)
                 for span in doc.ents:
                     spans["article_id"].append(article_id)
                     spans["start_char"].append(span.start_char)
@@ -208,7 +227,11 @@ def model_mentions(
                     rows["surface"].append(span.text)
                     rows["model_label"].append(span.label_)
                     rows["method"].append(f"model:{model_name}")
-    return pl.DataFrame(rows, schema=MENTION_SCHEMA), pl.DataFrame(spans, schema={column: MENTION_SCHEMA[column] for column in spans})
+    return (
+        pl.DataFrame(rows, schema=MENTION_SCHEMA),
+        pl.DataFrame(spans, schema={column: MENTION_SCHEMA[column] for column in spans}),
+        pl.DataFrame(sentences, schema=SENTENCE_SCHEMA).sort("article_id", "sentence_start"),
+    )
 
 
 def complete_mentions(mentions: pl.DataFrame, articles: pl.DataFrame, spans: pl.DataFrame) -> pl.DataFrame:

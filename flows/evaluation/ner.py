@@ -238,7 +238,7 @@ def evaluate_conll(datasets_dir: Path = DATASETS_DIR) -> ConllResult:
     started = time.perf_counter()
     # One model run: its own spans are the bare model, `complete_mentions` then `canonicalize_mentions` are ours,
     # exactly what `find_mentions` and the flow do.
-    model, spans = model_mentions(texts.articles, pipelines)
+    model, spans, _ = model_mentions(texts.articles, pipelines)
     seconds = time.perf_counter() - started
     canonical = canonicalize_mentions(complete_mentions(model, texts.articles, spans))
     bare = span_scores(texts.gold, bare_model_spans(model))
