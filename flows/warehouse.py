@@ -39,8 +39,9 @@ RUN_LOCK_SUFFIX = ".run.lock"
 # Closing a written file makes DuckDB checkpoint it, and a checkpoint rewrites the tables' open row groups: 0.25 s
 # a batch on a 20k-article warehouse, growing with it. So a run holds one connection (`hold`) instead of one per
 # task, and lets go of it every HOLD_SECONDS for READER_WINDOW_SECONDS: long enough for a waiting
-# `news-etl query`, which retries every LOCK_RETRY_SECONDS, to get in.
-HOLD_SECONDS = 30.0
+# `news-etl query`, which retries every LOCK_RETRY_SECONDS, to get in. A shorter hold lets readers in more
+# often at the price of more checkpoints.
+HOLD_SECONDS = float(os.environ.get("NEWS_ETL_HOLD_SECONDS", "30"))
 READER_WINDOW_SECONDS = 2 * LOCK_RETRY_SECONDS
 
 # DuckDB keeps the blocks it reads cached up to its memory limit, 80% of the machine's memory by default, and a

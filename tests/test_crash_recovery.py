@@ -129,7 +129,10 @@ def test_a_run_killed_mid_load_resumes_to_the_same_warehouse_as_an_uninterrupted
     assert total > AG_NEWS_ROWS - 10  # AG News repeats a few items
 
     path = tmp_path / "news.duckdb"
-    crashed = start_run([corpus], path, subprocess_env, "--batch-size", str(CRASH_BATCH_SIZE), log=tmp_path / "crashed.log")
+    # The run lets readers in every second instead of every 30: the first batch is seen, and the run killed, long
+    # before its last batch however fast the machine runs it.
+    crashed_env = {**subprocess_env, "NEWS_ETL_HOLD_SECONDS": "1"}
+    crashed = start_run([corpus], path, crashed_env, "--batch-size", str(CRASH_BATCH_SIZE), log=tmp_path / "crashed.log")
     try:
         loaded_before_kill = wait_for(
             lambda: (peek(path, "select count(*) from articles") or 0) >= CRASH_BATCH_SIZE and peek(path, "select count(*) from articles"),

@@ -1,3 +1,4 @@
+import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -592,3 +593,16 @@ def test_another_length_limit_keys_every_line_again(tmp_path, monkeypatch):
     assert warehouse.query(path, "select count(line_hash) from article_lines where line_chars = $chars", {"chars": len(CONTACT)})[1] == [(0,)]
     monkeypatch.undo()
     assert warehouse.refresh_repeated_lines(path, "test") == 5
+
+
+def test_the_hold_between_reader_windows_comes_from_the_environment():
+    import subprocess
+    import sys
+
+    def hold_seconds(env: dict[str, str]) -> str:
+        code = "from flows import warehouse; print(warehouse.HOLD_SECONDS)"
+        clean = {name: value for name, value in os.environ.items() if name != "NEWS_ETL_HOLD_SECONDS"}
+        return subprocess.run([sys.executable, "-c", code], env={**clean, **env}, capture_output=True, text=True, check=True).stdout.strip()
+
+    assert hold_seconds({}) == "30.0"
+    assert hold_seconds({"NEWS_ETL_HOLD_SECONDS": "1.5"}) == "1.5"
