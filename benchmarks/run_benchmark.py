@@ -192,24 +192,21 @@ class MemorySampler(threading.Thread):
         }
 
 
-def stage_seconds(run_id: str) -> tuple[dict[str, float], dict[str, int]]:
-    """Per task name: the sum of its task runs' run times, and how many runs it had."""
+def stage_seconds(run_id: str) -> dict[str, float]:
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
 
     totals: dict[str, float] = defaultdict(float)
-    counts: dict[str, int] = defaultdict(int)
     with get_client(sync_client=True) as client:
         offset = 0
         while True:
             runs = client.read_task_runs(flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[UUID(run_id)])), limit=200, offset=offset)
             for task_run in runs:
                 totals[task_run.name.rsplit("-", 1)[0]] += task_run.total_run_time.total_seconds()
-                counts[task_run.name.rsplit("-", 1)[0]] += 1
             if len(runs) < 200:
                 break
             offset += 200
-    return dict(totals), dict(counts)
+    return dict(totals)
 
 
 def _langdetect_chunk(texts: list[str]) -> int:
@@ -330,14 +327,16 @@ def naive_baseline(corpus: Path, sample: int, tmp: Path) -> float:
 
 # Stages that run in worker processes, in parallel; the others run in the flow's process, one at a time.
 HEAVY_STAGES = ("detect_languages", "extract_entities")
-# Stages besides those that the workers run when a run is large enough: their task run times are CPU time too.
-OTHER_WORKER_STAGES = ("match_gazetteer_chunk",)
+# The gazetteer's stage: on the workers when the run is large enough (`flows.pipeline.gazetteer_on_workers`).
+GAZETTEER_STAGE = "match_gazetteer_chunk"
 
 
 def benchmark(name: str, corpus: Path, articles: int, tmp: Path, batch_size: int, task_runner: str, with_bare: bool = True) -> dict:
     import duckdb
 
-    from flows.pipeline import news_etl
+    from flows.pipeline import gazetteer_on_workers, news_etl
+    from flows.runners import parallel_workers
+    from flows.settings import DEFAULT_WORKERS
 
     warehouse_path = tmp / f"{name}.duckdb"
     size_mb = sum(path.stat().st_size for path in corpus.glob("*.txt")) / 1e6
@@ -356,12 +355,13 @@ def benchmark(name: str, corpus: Path, articles: int, tmp: Path, batch_size: int
     memory = sampler.halves()
     workers_cpu, server_cpu = sampler.children_cpu_s()
     flow_rss, worker_rss = peak_rss_mib(), sampler.largest_worker
-    stages, stage_runs = stage_seconds(result["run_id"])
+    stages = stage_seconds(result["run_id"])
     start = time.perf_counter()
     rerun = news_etl(sources=[str(corpus)], warehouse_path=str(warehouse_path), batch_size=batch_size, task_runner=task_runner)
     rerun_seconds = time.perf_counter() - start
     with duckdb.connect(str(warehouse_path), read_only=True) as con:
         ner_articles = con.execute("select count(*) from articles where ner_method like 'model:%'").fetchone()[0]
+        gazetteer_articles = con.execute("select count(*) from articles where ner_method = 'gazetteer'").fetchone()[0]
     # The bare cost takes about half the flow's time again; a run made for memory at scale can leave it out.
     bare = apart(bare_cost, warehouse_path) if with_bare else {"ner": float("nan"), "langdetect": float("nan")}
     unavoidable = bare["ner"] + bare["langdetect"]
@@ -369,11 +369,9 @@ def benchmark(name: str, corpus: Path, articles: int, tmp: Path, batch_size: int
     # parallel workers, so they cannot simply be subtracted from the wall clock.
     other = sum(seconds for stage, seconds in stages.items() if stage not in HEAVY_STAGES)
     # Everything but NER and language detection, in CPU seconds: the flow's process, and the gazetteer's chunks
-    # where they ran on the workers (several chunks and a runner with workers; a lone chunk runs in the flow's
-    # process, whose CPU time already has it).
-    other_cpu = flow_cpu + sum(
-        stages[stage] for stage in OTHER_WORKER_STAGES if stage_runs.get(stage, 0) > 1 and task_runner != "local"
-    )
+    # where they ran on the workers (where they ran in the flow's process, its CPU time already has them).
+    on_workers = gazetteer_on_workers(gazetteer_articles, parallel_workers(task_runner, DEFAULT_WORKERS))
+    other_cpu = flow_cpu + (stages.get(GAZETTEER_STAGE, 0.0) if on_workers else 0.0)
     compared, agreement = apart(prefix_agreement, warehouse_path) if with_bare else (0, float("nan"))
     return {
         "corpus": name,
@@ -385,9 +383,9 @@ def benchmark(name: str, corpus: Path, articles: int, tmp: Path, batch_size: int
         "articles_per_s": articles / elapsed,
         "mb_per_s": size_mb / elapsed,
         "stages": stages,
-        "flow_rss_mb": flow_rss,
+        "flow_rss_mib": flow_rss,
         **memory,
-        "worker_rss_mb": worker_rss,
+        "worker_rss_mib": worker_rss,
         "warehouse_mb": warehouse_path.stat().st_size / 1e6,
         "bare_ner_s": bare["ner"],
         "bare_langdetect_s": bare["langdetect"],
@@ -422,8 +420,8 @@ def print_report(results: list[dict]) -> None:
         ("end-to-end seconds", "{seconds:.1f}"),
         ("articles/s", "{articles_per_s:.1f}"),
         ("MB/s", "{mb_per_s:.2f}"),
-        ("peak RSS MiB, flow process", "{flow_rss_mb:.0f}"),
-        ("peak RSS MiB, largest worker (sampled every second)", "{worker_rss_mb:.0f}"),
+        ("peak RSS MiB, flow process", "{flow_rss_mib:.0f}"),
+        ("peak RSS MiB, largest worker (sampled every second)", "{worker_rss_mib:.0f}"),
         ("flow process MiB, peak in 1st / 2nd half of the run (sampled every second)", "{flow_first:.0f} / {flow_second:.0f}"),
         ("all workers MiB, peak in 1st / 2nd half of the run (sampled every second)", "{workers_first:.0f} / {workers_second:.0f}"),
         ("warehouse MB on disk", "{warehouse_mb:.1f}"),

@@ -279,6 +279,13 @@ def match_gazetteer(warehouse_path: str, runner: runners.TaskRunner, slices: int
     return found
 
 
+def gazetteer_on_workers(articles: int, slices: int) -> bool:
+    """Whether the gazetteer, reading `articles` articles with a runner of `slices` workers, matches its chunks on
+    the workers: with more than one slice and at least one full chunk. Fewer articles make one chunk, which the
+    flow's process matches without starting workers."""
+    return slices > 1 and articles >= GAZETTEER_CHUNK
+
+
 @task(**TASK_OPTIONS)
 def match_gazetteer_chunk(articles: pl.DataFrame, known: pl.DataFrame, stored: pl.DataFrame | None) -> pl.DataFrame:
     """The gazetteer's mentions in one chunk of articles, numbered by sentence (`number_sentences`)."""
@@ -291,7 +298,7 @@ def gazetteer_mentions(
     """The gazetteer's mentions chunk by chunk, in the chunks' order; an empty frame when there is no article to
     match, so the schema is always there.
 
-    With more than one slice and more than one chunk, chunks are matched on the runner's workers, at most
+    Where `gazetteer_on_workers` says so, chunks are matched on the runner's workers, at most
     `slices` + 1 at a time, so memory holds a few chunks of articles and mentions, not the warehouse. The
     gazetteer reads every article of its languages on every run that changed something, so it is the longest
     end-of-run step; splitting its sentences is most of its time."""
@@ -300,8 +307,8 @@ def gazetteer_mentions(
     for chunk in warehouse.gazetteer_articles(warehouse_path, GAZETTEER_CHUNK):
         stored = warehouse.gazetteer_sentence_numbers(warehouse_path, chunk["article_id"].to_list())
         parameters = {"articles": chunk, "known": known, "stored": stored}
-        # A first chunk that is not full is the only one: one process matches it without starting workers.
-        if runner is not None and slices > 1 and (pending or chunk.height == GAZETTEER_CHUNK):
+        # The first chunk decides: its size is the number of articles up to one chunk.
+        if runner is not None and (pending or gazetteer_on_workers(chunk.height, slices)):
             pending.append(runner.submit(match_gazetteer_chunk, parameters))
             if len(pending) > slices:
                 yield pending.popleft().result()

@@ -10,6 +10,7 @@ from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId, TaskR
 from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner
 from prefect_dask import DaskTaskRunner
 
+from flows.pipeline import GAZETTEER_CHUNK, gazetteer_on_workers
 from flows.runners import MIN_ARTICLES_PER_WORKER, TaskRunnerChoiceError, heavy_stage_runner, split_for_workers
 from tests.conftest import SEEDS_DIR, SHARED_DIR, run_flow
 from tests.test_pipeline import fetch, table_contents
@@ -126,6 +127,7 @@ def test_a_short_last_batch_goes_to_the_workers_once_they_are_started(split_corp
     assert ner_pipelines.cache_info().currsize == 0
     assert table_contents(path) == table_contents(reference)
 
+
 @pytest.mark.slow
 def test_gazetteer_chunks_matched_on_two_workers_give_the_same_warehouse(seeds_warehouse, tmp_path, monkeypatch):
     from flows import pipeline
@@ -147,3 +149,17 @@ def test_gazetteer_chunks_matched_on_two_workers_give_the_same_warehouse(seeds_w
     assert sentence_splitter.cache_info().currsize == 0
     assert table_contents(path) == table_contents(reference)
     assert fetch(path, "select count(*) from entity_mentions where method = 'gazetteer'")[0][0] > 0
+
+
+@pytest.mark.parametrize(
+    ("articles", "slices", "on_workers"),
+    [
+        (0, 2, False),
+        (GAZETTEER_CHUNK - 1, 2, False),
+        (GAZETTEER_CHUNK, 2, True),
+        (4 * GAZETTEER_CHUNK, 2, True),
+        (4 * GAZETTEER_CHUNK, 1, False),
+    ],
+)
+def test_the_gazetteer_goes_to_the_workers_from_one_full_chunk_and_two_slices(articles, slices, on_workers):
+    assert gazetteer_on_workers(articles, slices) is on_workers
