@@ -178,16 +178,25 @@ def test_two_runs_at_once_wait_for_each_other_or_stop_with_a_clear_message(subpr
     for name, text in ARTICLES.items():
         (corpus / f"{name}.txt").write_text(text, encoding="utf-8")
     path = tmp_path / "news.duckdb"
-    first = start_run([corpus], path, subprocess_env, log=tmp_path / "first.log")
+    with warehouse.connect(path):
+        pass
+    # A reader with the warehouse open keeps the first run waiting after it has taken the run lock, so the other
+    # two runs start while it still holds it however fast the machine is (a small corpus is loaded in seconds).
+    reader = duckdb.connect(str(path), read_only=True)
+    patient_env = {**subprocess_env, "NEWS_ETL_LOCK_WAIT_SECONDS": "600"}
+    first = start_run([corpus], path, patient_env, log=tmp_path / "first.log")
     lock_file = Path(f"{path}{warehouse.RUN_LOCK_SUFFIX}")
     try:
         wait_for(lambda: lock_file.exists() and f"pid {first.pid}," in lock_file.read_text(), 120, "the first run to take the run lock", first)
         impatient = start_run([corpus], path, {**subprocess_env, "NEWS_ETL_LOCK_WAIT_SECONDS": "1"}, log=tmp_path / "impatient.log")
-        patient = start_run([corpus], path, subprocess_env, log=tmp_path / "patient.log")
+        patient = start_run([corpus], path, patient_env, log=tmp_path / "patient.log")
         assert impatient.wait(120) == 1
+        assert first.poll() is None, "the first run ended while the reader held the warehouse"
+        reader.close()
         assert first.wait(180) == 0, (tmp_path / "first.log").read_text()
         assert patient.wait(180) == 0, (tmp_path / "patient.log").read_text()
     finally:
+        reader.close()
         for process in (first, locals().get("impatient"), locals().get("patient")):
             if process is not None and process.poll() is None:
                 os.killpg(process.pid, signal.SIGKILL)
