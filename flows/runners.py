@@ -2,9 +2,14 @@
 this machine, or on a Dask cluster through prefect-dask. Everything else, and every write to the warehouse,
 stays in the flow's process."""
 
+import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import polars as pl
+from prefect.context import FlowRunContext
+from prefect.settings import PREFECT_API_URL
 from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTaskRunner
 from prefect_dask import DaskTaskRunner
 
@@ -59,3 +64,22 @@ def split_for_workers(articles: pl.DataFrame, workers: int) -> list[pl.DataFrame
     parts = max(1, min(workers, articles.height // MIN_ARTICLES_PER_WORKER))
     size = -(-articles.height // parts) if articles.height else 0
     return [articles.slice(start, size) for start in range(0, articles.height, size)] if size else [articles]
+
+
+@contextmanager
+def workers_report_to_this_api() -> Iterator[None]:
+    """Within the block, worker processes started from this flow run report to the Prefect API the run reports to.
+
+    A plain run talks to a temporary server Prefect starts for its process, and that server's address is in no
+    setting or environment variable a worker inherits. Each process-pool or local Dask worker would then start a
+    temporary server of its own (seen: one per worker, ~200 MB each, 10-20 s to start on this machine) and record
+    its task runs there, out of the flow run's sight. Where PREFECT_API_URL is set, workers already use it."""
+    context = FlowRunContext.get()
+    if PREFECT_API_URL.value() or "PREFECT_API_URL" in os.environ or context is None:
+        yield
+        return
+    os.environ["PREFECT_API_URL"] = str(context.client.api_url).rstrip("/")
+    try:
+        yield
+    finally:
+        os.environ.pop("PREFECT_API_URL", None)

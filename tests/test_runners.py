@@ -163,3 +163,44 @@ def test_gazetteer_chunks_matched_on_two_workers_give_the_same_warehouse(seeds_w
 )
 def test_the_gazetteer_goes_to_the_workers_from_one_full_chunk_and_two_slices(articles, slices, on_workers):
     assert gazetteer_on_workers(articles, slices) is on_workers
+
+
+@pytest.mark.slow
+@pytest.mark.shared_data
+def test_workers_of_a_plain_run_report_to_its_temporary_server_instead_of_starting_their_own(split_corpus, tmp_path):
+    import os
+    import subprocess
+    import time
+
+    import psutil
+
+    from flows.settings import PROJECT_ROOT
+
+    # A plain `news-etl run`: no PREFECT_API_URL, so the run starts a temporary Prefect server.
+    env = {name: value for name, value in os.environ.items() if name != "PREFECT_API_URL"}
+    env.update(PREFECT_HOME=str(tmp_path / "prefect"), PREFECT_LOGGING_LEVEL="WARNING")
+    command = [str(PROJECT_ROOT / ".venv" / "bin" / "news-etl"), "run", str(split_corpus), "--warehouse", str(tmp_path / "news.duckdb")]
+    run = subprocess.Popen([*command, "--workers", "2"], env=env, cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    servers, workers = {}, set()
+    try:
+        flow_process = psutil.Process(run.pid)
+        deadline = time.monotonic() + 300
+        while run.poll() is None and time.monotonic() < deadline:
+            try:
+                for child in flow_process.children(recursive=True):
+                    line = " ".join(child.cmdline())
+                    if "uvicorn" in line and "prefect.server" in line:
+                        servers[child.pid] = child.ppid()
+                    elif "spawn_main" in line:
+                        workers.add(child.pid)
+            except psutil.Error:
+                pass  # a process ended while it was looked at
+            time.sleep(0.2)
+        output = run.communicate(timeout=30)[0].decode()
+    finally:
+        if run.poll() is None:
+            run.kill()
+    assert run.returncode == 0, output
+    assert len(workers) >= 2  # the batch went to the worker processes
+    # One temporary server, the flow's own; none started by a worker.
+    assert list(servers.values()) == [run.pid]
