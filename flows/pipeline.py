@@ -12,7 +12,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 
 from flows import corpus, progress, runners, warehouse
-from flows.memory import release_freed_memory
+from flows.memory import collecting_per_step, release_freed_memory
 from flows.models import ner_pipelines, sentence_splitter
 from flows.settings import DEFAULT_BATCH_SIZE, DEFAULT_SOURCES, DEFAULT_WAREHOUSE, DEFAULT_WORKERS, PIPELINE_VERSION
 from transforms import records
@@ -395,13 +395,16 @@ def news_etl(
     run_lock = warehouse.acquire_run_lock(warehouse_path, run_id)
     counts = Counter({name: 0 for name in RUN_COUNTS})
     try:
-        with warehouse.hold(warehouse_path):
+        with warehouse.hold(warehouse_path), collecting_per_step():
             warehouse.start_run(warehouse_path, run_id, source_list, PIPELINE_VERSION)
             inputs = discover_inputs(source_list)
             pending = skip_unchanged_inputs(warehouse_path, inputs)
             counts.update(inputs_discovered=inputs.height, inputs_unchanged=inputs.height - pending.height)
             reader = open_corpus(warehouse_path, pending, max_article_bytes, fields)
-            with runners.heavy_stage_runner(task_runner, workers, dask_address) as runner:
+            with (
+                runners.workers_report_to_this_api(),
+                runners.heavy_stage_runner(task_runner, workers, dask_address) as runner,
+            ):
                 slices = runners.parallel_workers(task_runner, workers)
                 load_corpus(warehouse_path, run_id, reader, batch_size, runner, slices, counts)
                 counts.update(articles_replaced=count_replaced_articles(warehouse_path, run_id))

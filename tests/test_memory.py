@@ -42,3 +42,27 @@ def test_release_freed_memory_returns_free_heap_pages_to_the_system():
     # Freed but still resident before the call, then given back by it.
     assert figures["kept"] > 0.6 * figures["allocated"]
     assert figures["released"] > 0.6 * figures["allocated"]
+
+
+def test_a_step_frees_the_cycles_it_left_while_what_existed_before_the_run_stays_out_of_collections():
+    import gc
+    import weakref
+
+    class Node:
+        pass
+
+    with memory.collecting_per_step():
+        # What existed when the run began is frozen: collections during the run do not walk it.
+        assert gc.get_freeze_count() > 0
+        gc.disable()  # no automatic collection between here and the call under test
+        try:
+            node = Node()
+            node.payload, node.itself = bytearray(1 << 20), node  # a cycle, as Prefect's futures and states make
+            gone = weakref.ref(node)
+            del node
+            assert gone() is not None
+            memory.release_freed_memory()
+            assert gone() is None
+        finally:
+            gc.enable()
+    assert gc.get_freeze_count() == 0

@@ -11,6 +11,8 @@ evidence of a language langdetect has no profile for names it (`language_method`
 Thresholds were measured with `python -m flows.evaluation.language` (see each constant).
 """
 
+from functools import cache
+
 import polars as pl
 import stopwordsiso
 import wordfreq
@@ -220,7 +222,10 @@ def _fold(text: pl.Expr) -> pl.Expr:
     return text.str.normalize("NFD").str.replace_all(r"\p{M}", "").str.to_lowercase()
 
 
-def _stop_words() -> pl.DataFrame:
+# The stop-word and word-frequency tables are built on first use: a run's flow process that leaves language
+# detection to its workers never needs them, and building them leaves it ~210 MB larger (measured after import).
+@cache
+def stop_words() -> pl.DataFrame:
     languages = sorted(set(VOCABULARY_PROFILES) | set(VOCABULARY_LANGUAGES))
     rows = [(word, language) for language in languages for word in sorted(stopwordsiso.stopwords(language))]
     words = pl.DataFrame(rows, schema={"word": pl.String, "vocabulary_language": pl.String}, orient="row")
@@ -232,7 +237,8 @@ def _stop_words() -> pl.DataFrame:
     )
 
 
-def _word_frequencies() -> pl.DataFrame:
+@cache
+def word_frequencies() -> pl.DataFrame:
     """Zipf frequency of each folded word of each WORD_FREQUENCY_LANGUAGES list (words that fold alike add up)."""
     frames = [
         pl.DataFrame(
@@ -242,7 +248,7 @@ def _word_frequencies() -> pl.DataFrame:
         for language in WORD_FREQUENCY_LANGUAGES
         for frequencies in [wordfreq.get_frequency_dict(language)]
     ]
-    return (
+    table = (
         pl.concat(frames)
         .select("language", _fold(pl.col("word")).alias("token"), "frequency")
         .filter(pl.col("token").str.contains(r"^\p{L}+$"))
@@ -251,6 +257,11 @@ def _word_frequencies() -> pl.DataFrame:
         .select("language", "token", (pl.col("frequency").log10() + 9).alias("zipf"))
         .sort("language", "token")
     )
+    # wordfreq keeps every list it read as Python objects for the life of the process (~70 MB for English and
+    # French, in the flow's process and in each worker); the table is all that is used of them.
+    wordfreq.get_frequency_dict.cache_clear()
+    wordfreq.get_frequency_list.cache_clear()
+    return table
 
 
 def _token_counts(texts: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
@@ -273,7 +284,7 @@ def frequent_word_fit(texts: pl.DataFrame) -> pl.DataFrame:
 
 def _frequent_word_fit(counts: pl.DataFrame, pairs: pl.DataFrame) -> pl.DataFrame:
     """`counts` (key, token, count) and `pairs` (key, language) -> frequent_word_fit's columns for each pair."""
-    stop_words = STOP_WORDS.select(
+    stop_list = stop_words().select(
         pl.col("vocabulary_language").alias("language"), "token", pl.lit(True).alias("is_stop")
     )
     # Most frequent first, equal counts in alphabetical order (top_k_by picks them without sorting every token).
@@ -284,7 +295,7 @@ def _frequent_word_fit(counts: pl.DataFrame, pairs: pl.DataFrame) -> pl.DataFram
     )
     top_stop_share = (
         pairs.join(top, on="key")
-        .join(stop_words, on=["language", "token"], how="left")
+        .join(stop_list, on=["language", "token"], how="left")
         .group_by("key", "language")
         .agg(pl.col("is_stop").fill_null(False).mean().alias("top_stop_share"))
     )
@@ -295,7 +306,7 @@ def _frequent_word_fit(counts: pl.DataFrame, pairs: pl.DataFrame) -> pl.DataFram
     listed_zipf = (
         pairs.filter(has_list)
         .join(counts, on="key")
-        .join(WORD_FREQUENCIES, on=["language", "token"])
+        .join(word_frequencies(), on=["language", "token"])
         .group_by("key", "language")
         .agg((pl.col("zipf") * pl.col("count")).sum().alias("zipf_sum"))
     )
@@ -323,13 +334,13 @@ def vocabulary_fit(texts: pl.DataFrame, languages: list[str]) -> pl.DataFrame:
 def _vocabulary_fit(counts: pl.DataFrame, pairs: pl.DataFrame) -> pl.DataFrame:
     """`counts` (key, token, count) and `pairs` (key, vocabulary_language) -> vocabulary_fit's columns for each pair
     whose text has tokens."""
-    stop_words = STOP_WORDS.join(pairs.select("vocabulary_language").unique(), on="vocabulary_language", how="semi")
+    stop_list = stop_words().join(pairs.select("vocabulary_language").unique(), on="vocabulary_language", how="semi")
     short_recurring = (pl.col("token").str.len_chars() <= SHORT_WORD_LETTERS) & (pl.col("count") >= SHORT_WORD_MIN_COUNT)
     totals = counts.group_by("key").agg(
         pl.col("count").sum().alias("tokens"), pl.col("count").filter(short_recurring).sum().alias("short")
     )
     hits = (
-        counts.join(stop_words, on="token")
+        counts.join(stop_list, on="token")
         .join(pairs, on=["key", "vocabulary_language"], how="semi")
         .group_by("key", "vocabulary_language")
         .agg(pl.col("count").sum().alias("hits"), pl.col("count").filter(short_recurring).sum().alias("short_hits"))
@@ -646,6 +657,3 @@ def detect_language(body: pl.Expr) -> pl.Expr:
     label was reached, the dominant script (ISO 15924) and, where paragraphs disagree, each language's share."""
     return body.map_batches(_detect_batch, return_dtype=LANGUAGE_STRUCT)
 
-
-STOP_WORDS = _stop_words()
-WORD_FREQUENCIES = _word_frequencies()

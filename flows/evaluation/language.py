@@ -236,8 +236,9 @@ def calibrate(datasets: Path) -> dict[str, tuple]:
         articles = read_masakhanews(datasets, "dev", 10_000, folders=(folder,))
         words_by_language[MASAKHANEWS_CODES[folder]] = " ".join(articles["text"]).split()
     stop_languages = sorted(set(words_by_language) & set(lid.stopwordsiso.langs()))
-    saved = lid.STOP_WORDS
-    lid.STOP_WORDS = _all_stop_words(stop_languages)
+    saved = lid.stop_words
+    every_stop_word = _all_stop_words(stop_languages)
+    lid.stop_words = lambda: every_stop_word
     profiles: dict[str, list] = {code: [] for code in stop_languages}
     try:
         for size in lid.VOCABULARY_PROFILE_SIZES:
@@ -263,7 +264,7 @@ def calibrate(datasets: Path) -> dict[str, tuple]:
             for code, _, coverage, short in own.iter_rows():
                 profiles[code].append((coverage, short))
     finally:
-        lid.STOP_WORDS = saved
+        lid.stop_words = saved
     console.print("VOCABULARY_PROFILES = {")
     for code, values in profiles.items():
         console.print(f'    "{code}": ({", ".join(f"({c}, {s})" for c, s in values)}),')
