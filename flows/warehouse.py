@@ -48,7 +48,8 @@ READER_WINDOW_SECONDS = 2 * LOCK_RETRY_SECONDS
 # run holds its connection: the end-of-run passes over the whole warehouse (checks, links, entities) would leave
 # the process as large as the warehouse. Bounded here; queries larger than this spill to disk instead. At 1 GB
 # the entity refresh of a 60k-article warehouse took DuckDB to 456 MB and would grow with the warehouse; the
-# end-of-run passes over that warehouse ran at 256 MB in about the same time, so 512 MB leaves room.
+# end-of-run passes over that warehouse ran at 256 MB in about the same time, so 512 MB leaves room. (At 200k
+# articles 256 MB ran out in the repeated-lines pass, since reworked; 512 MB completed.)
 DUCKDB_MEMORY_LIMIT = os.environ.get("NEWS_ETL_DUCKDB_MEMORY_LIMIT", "512MB")
 
 # Corpus-level boilerplate (sql/repetition/): a line that at least REPEATED_LINE_MIN_ARTICLES distinct articles of
