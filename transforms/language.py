@@ -226,7 +226,11 @@ def _fold(text: pl.Expr) -> pl.Expr:
 # detection to its workers never needs them, and building them leaves it ~210 MB larger (measured after import).
 @cache
 def stop_words() -> pl.DataFrame:
-    languages = sorted(set(VOCABULARY_PROFILES) | set(VOCABULARY_LANGUAGES))
+    return stop_word_table(sorted(set(VOCABULARY_PROFILES) | set(VOCABULARY_LANGUAGES)))
+
+
+def stop_word_table(languages: list[str]) -> pl.DataFrame:
+    """vocabulary_language, token: the stopwordsiso stop words of `languages`, folded, letters only."""
     rows = [(word, language) for language in languages for word in sorted(stopwordsiso.stopwords(language))]
     words = pl.DataFrame(rows, schema={"word": pl.String, "vocabulary_language": pl.String}, orient="row")
     return (
@@ -257,8 +261,8 @@ def word_frequencies() -> pl.DataFrame:
         .select("language", "token", (pl.col("frequency").log10() + 9).alias("zipf"))
         .sort("language", "token")
     )
-    # wordfreq keeps every list it read as Python objects for the life of the process (~70 MB for English and
-    # French, in the flow's process and in each worker); the table is all that is used of them.
+    # wordfreq keeps every list it read as Python objects for the life of the process (~55 MB of RSS for English
+    # and French, measured after import, in every process that builds the table); the table is all that is used.
     wordfreq.get_frequency_dict.cache_clear()
     wordfreq.get_frequency_list.cache_clear()
     return table

@@ -237,7 +237,7 @@ def calibrate(datasets: Path) -> dict[str, tuple]:
         words_by_language[MASAKHANEWS_CODES[folder]] = " ".join(articles["text"]).split()
     stop_languages = sorted(set(words_by_language) & set(lid.stopwordsiso.langs()))
     saved = lid.stop_words
-    every_stop_word = _all_stop_words(stop_languages)
+    every_stop_word = lid.stop_word_table(stop_languages)
     lid.stop_words = lambda: every_stop_word
     profiles: dict[str, list] = {code: [] for code in stop_languages}
     try:
@@ -304,16 +304,6 @@ def calibrate_frequent_words(datasets: Path) -> pl.DataFrame:
     console.print(f"FREQUENT_STOP_SHARE_FLOORS = {{{stop}}}")
     console.print(f"WORD_FREQUENCY_FLOORS = {{{zipf}}}")
     return floors
-
-
-def _all_stop_words(languages: list[str]) -> pl.DataFrame:
-    rows = [(word, code) for code in languages for word in sorted(lid.stopwordsiso.stopwords(code))]
-    words = pl.DataFrame(rows, schema={"word": pl.String, "vocabulary_language": pl.String}, orient="row")
-    return (
-        words.select(lid._fold(pl.col("word")).alias("token"), "vocabulary_language")
-        .filter(pl.col("token").str.contains(r"^\p{L}+$"))
-        .unique()
-    )
 
 
 def main(argv: list[str] | None = None) -> int:
