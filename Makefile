@@ -17,9 +17,10 @@ help:
 	@echo "make benchmark - end-to-end speed and memory on real corpora (not part of make test)"
 	@echo "make lock   - re-resolve requirements*.lock from pyproject.toml (needs uv)"
 
-$(VENV)/.runtime: requirements.lock pyproject.toml
+$(VENV)/.runtime: requirements-pip.lock requirements.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required, found " + sys.version.split()[0]'
 	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --require-hashes -r requirements-pip.lock
 	$(PIP) install --require-hashes -r requirements.lock
 	$(PIP) install --no-deps -e .
 	@touch $@
