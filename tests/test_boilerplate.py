@@ -357,7 +357,8 @@ def test_without_the_title_repeated_the_lines_around_a_gallery_stay():
     ],
 )
 def test_lines_between_gallery_controls_stay_when_a_paragraph_is_among_them(between):
-    text = f"{FILLER}\n\nFullscreen\nMinisters pose for the family photo{between}Next Slide\n\n{FILLER}"
+    # The paragraphs around are packed, so that the embedded-box rule, which reads the article's layout, has no say.
+    text = f"{FILLER}\nFullscreen\nMinisters pose for the family photo{between}Next Slide\n{FILLER}"
     found = {line: reason for _, line, reason in reasons(text)}
     assert found["Fullscreen"] == found["Next Slide"] == "photo_credit"
     assert found["Ministers pose for the family photo"] is None
@@ -527,3 +528,120 @@ def test_a_correction_note_stays_and_the_bio_above_it_still_goes():
 
 def test_a_correction_note_does_not_make_a_mid_body_bio_a_footer():
     assert reasons(f"{FILLER}\n{BOOK_BIO}\n{FILLER}\n{CORRECTION}")[1] == (2, BOOK_BIO, None)
+
+
+# An article of ten paragraphs set apart by blank lines: with a box of two packed lines in it, 9 of its 11 line breaks
+# are blank lines, above the 0.8 an article's layout needs to tell a box.
+PARAGRAPHS = [f"The council met for session {number} on Tuesday and agreed the agenda." for number in range(1, 11)]
+BOX = ["Harvest Fair Opens With Record Crowds", "Road Works on the Bridge to Start in Spring"]
+
+
+def spaced(*paragraphs: str) -> str:
+    return "\n\n".join(paragraphs)
+
+
+def test_a_box_of_packed_lines_goes_from_an_article_of_spaced_paragraphs():
+    # The box sits right above the third paragraph with no blank line between them, as scrapers leave link boxes.
+    text = spaced(*PARAGRAPHS[:2], "\n".join([*BOX, PARAGRAPHS[2]]), *PARAGRAPHS[3:])
+    assert reasons(text)[:6] == [
+        (1, PARAGRAPHS[0], None),
+        (3, PARAGRAPHS[1], None),
+        (5, BOX[0], "embedded_box"),
+        (6, BOX[1], "embedded_box"),
+        (7, PARAGRAPHS[2], None),
+        (9, PARAGRAPHS[3], None),
+    ]
+    assert [reason for _, _, reason in reasons(text)[6:]] == [None] * 6
+
+
+def test_a_box_needs_an_article_whose_breaks_are_mostly_blank_lines():
+    # Five paragraphs: the box's two packed breaks make 4 of 6 breaks blank, under the 0.8 the rule needs.
+    text = spaced(*PARAGRAPHS[:2], "\n".join([*BOX, PARAGRAPHS[2]]), *PARAGRAPHS[3:5])
+    assert [reason for _, _, reason in reasons(text)] == [None] * 7
+
+
+def test_packed_lines_stay_in_an_article_that_packs_every_line():
+    text = "\n".join([*PARAGRAPHS[:2], *BOX, *PARAGRAPHS[2:]])
+    assert [reason for _, _, reason in reasons(text)] == [None] * 12
+
+
+@pytest.mark.parametrize(
+    "packed",
+    [
+        # A subhead right above its paragraph: one loose line, not a box.
+        ["What the council decided", PARAGRAPHS[2]],
+        # Lines that end sentences or quotes.
+        ["The fair opened on Monday.", "Road works start in spring.", PARAGRAPHS[2]],
+        ["“We will not close the library”", "“Nor the swimming pool”"],
+        # List items, bulleted or numbered, and the items under a lead that ends in a colon.
+        ["- Harvest fair opens", "- Road works start"],
+        ["1) Harvest fair opens", "2) Road works start"],
+        ["The council will decide on three things:", "Harvest fair", "Road works"],
+        # An embedded tweet is quoted text.
+        ["Our library stays open on Sundays from March", "— Example Council (@examplecouncil) December 22, 2016"],
+        # The same with the dash lost in decoding, which no longer reads as a list bullet.
+        ["Our library stays open on Sundays from March", "\ufffd Example Council (@examplecouncil) December 22, 2016"],
+    ],
+)
+def test_packed_lines_that_are_not_a_box_stay(packed):
+    text = spaced(*PARAGRAPHS[:2], "\n".join(packed), *PARAGRAPHS[3:])
+    assert [reason for _, _, reason in reasons(text)] == [None] * (len(packed) + 9)
+
+
+def test_the_line_that_opens_the_body_stays_when_packed_with_the_next():
+    # A title a scraper left above the first paragraph, and a box under it: the title stays, the box goes.
+    title = "Council Agrees the New Budget"
+    text = spaced("\n".join([title, *BOX]), *PARAGRAPHS)
+    assert [reason for _, _, reason in reasons(text)][:3] == [None, "embedded_box", "embedded_box"]
+
+
+def test_a_box_needs_enough_line_breaks_to_tell_the_layout():
+    text = spaced(PARAGRAPHS[0], "\n".join(BOX), PARAGRAPHS[1])
+    assert [reason for _, _, reason in reasons(text)] == [None] * 4
+
+
+CLOSING_BLOCK = ["Share this article: Facebook | X | WhatsApp | Email", "Join the conversation", "Spread the word"]
+LAST_LINE = "The vote is due next month."
+
+
+def test_a_short_line_inside_the_closing_block_goes_with_it():
+    tagline = "Ideas travel further when you pass them on…"
+    lines = [*PARAGRAPHS[:3], CLOSING_BLOCK[0], tagline, *CLOSING_BLOCK[1:]]
+    assert [reason for _, _, reason in reasons("\n".join(lines))] == [None] * 3 + [
+        "share_prompt",
+        "footer_block",
+        "comment_prompt",
+        "share_prompt",
+    ]
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        # Under a mid-body kind (a caption) the line is the article's last paragraph.
+        [*PARAGRAPHS[:3], "Photo: Reuters", LAST_LINE, *CLOSING_BLOCK[1:]],
+        # A short article's one paragraph between its header and footer lines.
+        [CLOSING_BLOCK[0], LAST_LINE, *CLOSING_BLOCK[1:]],
+        # Only one boilerplate line below it.
+        [*PARAGRAPHS[:3], CLOSING_BLOCK[0], LAST_LINE, CLOSING_BLOCK[1]],
+    ],
+)
+def test_a_kept_line_near_the_closing_block_stays_unless_it_is_inside_it(lines):
+    found = {line: reason for _, line, reason in reasons("\n".join(lines))}
+    assert found[LAST_LINE] is None
+
+
+def test_a_paragraph_inside_the_closing_block_stays():
+    paragraph = " ".join(PARAGRAPHS[3:6])
+    found = {line: reason for _, line, reason in reasons("\n".join([*PARAGRAPHS[:3], *CLOSING_BLOCK[:1], paragraph, *CLOSING_BLOCK[1:]]))}
+    assert found[paragraph] is None
+
+
+ORGANISATION_BIO = (
+    "Example Chemical Society, ECS is a chartered membership organization which represents chemists at all levels."
+)
+
+
+def test_a_publishers_description_goes_in_the_footer_only():
+    assert reasons(f"{FILLER}\n{ORGANISATION_BIO}")[1] == (2, ORGANISATION_BIO, "author_bio")
+    assert reasons(f"{FILLER}\n{ORGANISATION_BIO}\n{FILLER}")[1] == (2, ORGANISATION_BIO, None)

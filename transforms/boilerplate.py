@@ -418,6 +418,14 @@ AUTHOR_BIO_LONG = (
     r"(?i:writer|author|contributor|columnist|editor|correspondent|journalist|reporter|blogger|director|founder"
     r"|analyst) (?:with|at|of|for|to)\b"
 )
+# A press release closes with its publisher's description, the organisation named with its acronym: "Example
+# Chemical Society, ECS is a chartered membership organization which represents …", "The Example Council (EXC) is a
+# non-profit association of …".
+ORGANISATION_BIO = (
+    r"^(?:The )?\p{Lu}[\p{L}'’.&-]+(?: (?:of|for|and|the|\p{Lu}[\p{L}'’.&-]+)){0,6}(?:, \p{Lu}{2,8},?| \(\p{Lu}{2,8}\))"
+    r" is (?:a|an|the) .{0,80}\b(?i:organi[sz]ation|society|association|non-?profit|charity|foundation|institute"
+    r"|network|coalition)\b"
+)
 # A postal address for letters to the writer closing a body (prison writers, small publishers), a US box number
 # and ZIP code at its end: "Write to Jane Doe, 12345, P.O. Box 100, Springfield IL 62701."
 POSTAL_ADDRESS_FOOTER = r"(?i:\bp\.?\s?o\.? box) \d+,? [^.!?]{2,60}\b\p{Lu}{2}\.? \d{5}(?:-\d{4})?\.?$"
@@ -567,6 +575,39 @@ LIST_LINK = rf"{BARE_URL}|{TRUNCATED_LINK}"
 # A caption title right above its credit line, or a clip title next to its player label: short, not a sentence.
 CAPTION_TITLE = r"^.{3,}[^.!?:;\x22”»]$"
 
+# A box set into the text (related-story links, a picture's caption and credit, a pull quote and its speaker) comes
+# out of the page as lines packed together, while the article's own paragraphs are set apart by blank lines:
+# "Warrant Related to Clinton Emails to Be Unsealed Tuesday" / "FBI Says Review of New Emails Doesn't Change …" with
+# no blank line between them, nor below them. The layout is the evidence, with the lines' own shape: two or more such
+# lines in a row, none ending a sentence. Only in an article whose paragraphs are set apart (at least this share of
+# its line breaks are blank lines, over at least this many breaks): in one that packs every line, packing says nothing.
+EMBEDDED_BOX_REASON = "embedded_box"
+EMBEDDED_BOX_MIN_BLANK_SHARE = 0.8
+EMBEDDED_BOX_MIN_BREAKS = 4
+EMBEDDED_BOX_MIN_LINES = 2
+EMBEDDED_BOX_MAX_CHARS = 200
+# A line of a box does not end a sentence or a quote; a closing quote lost in decoding (U+FFFD) counts as one.
+BOX_LINE = r"[^.!?:;…\x22”’'»)\]\x{FFFD}]$"
+# What packs lines for reasons of its own and stays: list items ("- Perjury", "2) Obstruction"), the items under a
+# lead that ends in a colon, and an embedded tweet, which is quoted text ("… — Jane Doe (@jdoe) December 22, 2016").
+LIST_BULLET = r"^(?:[-•*–—·▪►]|\d{1,2}[.)])"
+LIST_INTRO = r":$"
+TWEET_SIGNATURE = r"\(@\w{1,30}\) \p{Lu}\p{Ll}+\.? \d{1,2}, \d{4}$"
+
+# A short line alone among the closing block's boilerplate, its last kept line: "Ideas matter: These actions make YOU
+# more powerful …" between a share bar and "Join the conversation", a blogger's tag line between "Follow @…" and the
+# comment prompt. It goes with the block when the line above it is of a closing kind, at least this many lines below
+# it are all boilerplate, and the article has this many kept lines above it: so a short article's one paragraph, or
+# a last paragraph under a mid-body caption, stays.
+FOOTER_BLOCK_REASON = "footer_block"
+FOOTER_BLOCK_KINDS = (
+    "advertisement", "author_bio", "bare_url", "comment_prompt", "copyright", "navigation", "newsletter_promo",
+    "share_prompt", "social_follow", "source_credit",
+)
+FOOTER_BLOCK_MIN_LINES_BELOW = 2
+FOOTER_BLOCK_MIN_KEPT_ABOVE = 3
+FOOTER_BLOCK_MAX_CHARS = 120
+
 RULES: tuple[LineRule, ...] = (
     # "RELATED NEWS : Turks protest as …" sits between paragraphs anywhere in a scraped body.
     LineRule("related_headline", rf"(?i)^(?:{RELATED_LEADS})\s*[:：»>|–—-]\s*\S", ANYWHERE, 300),
@@ -640,6 +681,7 @@ RULES: tuple[LineRule, ...] = (
     LineRule("author_bio", AUTHOR_BIO_EDGE, FOOTER, 400),
     # "Jane Doe is a senior writer with the Example Review, …" running on for several sentences.
     LineRule("author_bio", AUTHOR_BIO_LONG, FOOTER, 1000),
+    LineRule("author_bio", ORGANISATION_BIO, FOOTER, 1000),
     # "Write to Jane Doe, 12345, P.O. Box 100, Springfield IL 62701." closing a body.
     LineRule("author_bio", POSTAL_ADDRESS_FOOTER, FOOTER, 250),
     # "Home » News » …", "Continue reading the main story"; "Filed under: …" at the edges.
@@ -709,7 +751,10 @@ SECTION_RULES: tuple[SectionRule, ...] = (
 
 # Every reason a removed line can carry; the warehouse check `assert_removed_lines_have_known_reason` accepts these.
 REASON_CODES: tuple[str, ...] = tuple(
-    sorted({rule.reason for rule in (*RULES, *NEIGHBOUR_RULES, *LIST_RULES, *BLOCK_RULES, *SECTION_RULES)})
+    sorted(
+        {rule.reason for rule in (*RULES, *NEIGHBOUR_RULES, *LIST_RULES, *BLOCK_RULES, *SECTION_RULES)}
+        | {EMBEDDED_BOX_REASON, FOOTER_BLOCK_REASON}
+    )
 )
 
 # Known agencies and outlets, as credited in upper or mixed case, mapped to one display name each.
@@ -954,15 +999,62 @@ def annotate_lines(docs: pl.DataFrame) -> pl.DataFrame:
     in_footer = (not_candidate.cum_sum(reverse=True).over("doc_id") == 0) & ~is_first_line
     in_edge_block = (not_candidate.cum_sum().over("doc_id") == 0) | pl.col("_in_footer")
     # Computed once as columns: inlined into each of the chain's branches, they cost the query planner ~0.2 s a batch.
-    lines = lines.with_columns(in_footer.alias("_in_footer")).with_columns(in_edge_block.alias("_in_edge_block"))
+    lines = lines.with_columns(
+        in_footer.alias("_in_footer"), _embedded_box(not_candidate).alias("_embedded_box")
+    ).with_columns(in_edge_block.alias("_in_edge_block"))
     scoped = {ANYWHERE: pl.lit(True), EDGE: pl.col("_in_edge_block"), FOOTER: pl.col("_in_footer")}
     chain = None
     for name, (reason, scope, _) in zip(names, conditions):
         fires = pl.col(name) & scoped[scope]
         chain = pl.when(fires).then(pl.lit(reason)) if chain is None else chain.when(fires).then(pl.lit(reason))
-    return lines.with_columns(chain.otherwise(pl.lit(None, dtype=pl.String)).alias("reason")).select(
-        "doc_id", "line_no", "text", "reason"
+    chain = chain.when(pl.col("_embedded_box")).then(pl.lit(EMBEDDED_BOX_REASON))
+    lines = lines.with_columns(chain.otherwise(pl.lit(None, dtype=pl.String)).alias("reason"))
+    return lines.with_columns(_footer_block(pl.col("reason"))).select("doc_id", "line_no", "text", "reason")
+
+
+def _embedded_box(not_candidate: pl.Expr) -> pl.Expr:
+    """The lines of a box set into an article whose paragraphs are set apart: `EMBEDDED_BOX_MIN_LINES` or more lines
+    in a row with no blank line between them, none ending a sentence.
+
+    `not_candidate` is 1 for a line no rule matches: the first of those opens the body (the title, where a scraper
+    put it there), and stays."""
+    line, line_no = pl.col("text"), pl.col("line_no")
+    # Null past the first and last line of a document.
+    blank_after = _at(line_no, 1) - line_no > 1
+    breaks = blank_after.is_not_null().sum().over("doc_id")
+    set_apart = (breaks >= EMBEDDED_BOX_MIN_BREAKS) & (
+        blank_after.fill_null(False).sum().over("doc_id") >= EMBEDDED_BOX_MIN_BLANK_SHARE * breaks
     )
+    opens_body = (not_candidate == 1) & (not_candidate.cum_sum().over("doc_id") == 1)
+    loose = (
+        _line_matches(line, BOX_LINE, EMBEDDED_BOX_MAX_CHARS)
+        & ~opens_body
+        & ~_contains(line, LIST_BULLET)
+        & ~_at(_contains(line, LIST_INTRO), -1).fill_null(False)
+        # The text of a tweet, right above its signature.
+        & ~_at(_contains(line, TWEET_SIGNATURE), 1).fill_null(False)
+    )
+    # A run of packed loose lines, numbered by where it starts; a blank line or any other line ends it.
+    joined_to_above = (line_no - _at(line_no, -1) == 1).fill_null(False)
+    packed_above = loose & _at(loose, -1).fill_null(False) & joined_to_above
+    run = (~packed_above).cum_sum()
+    run_lines = pl.when(loose).then(pl.len().over(run)).otherwise(0)
+    return set_apart & loose & (run_lines >= EMBEDDED_BOX_MIN_LINES)
+
+
+def _footer_block(reason: pl.Expr) -> pl.Expr:
+    """`reason`, with the one short kept line inside the closing block given `FOOTER_BLOCK_REASON`."""
+    kept = reason.is_null().cast(pl.Int32)
+    lines_below = pl.int_range(pl.len(), 0, -1).over("doc_id") - 1
+    is_gap = (
+        reason.is_null()
+        & (kept.cum_sum(reverse=True).over("doc_id") == 1)
+        & (kept.cum_sum().over("doc_id") - 1 >= FOOTER_BLOCK_MIN_KEPT_ABOVE)
+        & _at(reason, -1).is_in(FOOTER_BLOCK_KINDS).fill_null(False)
+        & (lines_below >= FOOTER_BLOCK_MIN_LINES_BELOW)
+        & (pl.col("text").str.len_chars() <= FOOTER_BLOCK_MAX_CHARS)
+    )
+    return pl.when(is_gap).then(pl.lit(FOOTER_BLOCK_REASON)).otherwise(reason).alias("reason")
 
 
 def normalize_agency(name: pl.Expr) -> pl.Expr:

@@ -54,13 +54,10 @@ GOLD_PATH = PROJECT_ROOT / "tests" / "fixtures" / "boilerplate_gold.jsonl"
 # The floors the gate test pins: removing a real sentence is worse than leaving a promo, so precision comes first.
 MIN_PRECISION = 0.99
 MIN_LANGUAGE_PRECISION = 0.97
-# The recall the project asked for. The rules do not reach it on this gold set: most of the missed lines are captions
-# and related-headline lists with no word or marker that sets them apart (see the evaluation's missed removals).
-RECALL_TARGET = 0.95
-# What the rules reach now (0.934 when this was set, up from 0.921 with the story-card, dash-credit, postal-address,
-# correction-note and list-link rules; 0.776 before the BBC picture, photo gallery, share bar and long-bio rules), less
-# a small margin: a ratchet, so recall cannot quietly fall back.
-MIN_RECALL = 0.93
+# The recall the project asked for: 0.957 when it became the floor, with the embedded-box, closing-block and
+# publisher-description rules (0.934 before them, 0.921 before the story-card, dash-credit, postal-address,
+# correction-note and list-link rules, 0.776 before the BBC picture, photo gallery, share bar and long-bio rules).
+MIN_RECALL = 0.95
 
 # One gold article in this many is held out from tuning, chosen by a hash of its reference so that adding
 # articles later does not move existing ones between the splits.
@@ -269,7 +266,7 @@ def confusion(lines: pl.DataFrame) -> pl.DataFrame:
 
 
 def floor_failures(lines: pl.DataFrame) -> list[str]:
-    """What breaks the floors the gate pins (precision overall and per language, the recall ratchet); empty when they hold."""
+    """What breaks the floors the gate pins (precision overall and per language, recall overall); empty when they hold."""
     failures = []
     overall = scores(lines).row(0, named=True)
     precision = 1.0 if overall["precision"] is None else overall["precision"]
@@ -372,9 +369,6 @@ def main(argv: list[str] | None = None) -> int:
     failures = floor_failures(lines)
     for failure in failures:
         console.print(f"[red]floor not met:[/] {failure}")
-    recall = scores(lines).row(0, named=True)["recall"]
-    if recall is not None and recall < RECALL_TARGET:
-        console.print(f"[yellow]recall target not reached:[/] {recall:.4f} < {RECALL_TARGET}")
     broken = failures or result.n_lines_mismatches or result.unknown_labels
     if not broken:
         console.print("[green]floors hold[/]")

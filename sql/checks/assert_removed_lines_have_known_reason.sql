@@ -12,9 +12,9 @@ final as (
         reason,
     from removed_lines
     where reason not in (
-        'advertisement', 'author_bio', 'bare_url', 'comment_prompt', 'cookie_notice', 'copyright', 'media_promo',
-        'navigation', 'newsletter_promo', 'photo_credit', 'related_headline', 'share_prompt', 'social_follow',
-        'source_credit'
+        'advertisement', 'author_bio', 'bare_url', 'comment_prompt', 'cookie_notice', 'copyright', 'embedded_box',
+        'footer_block', 'media_promo', 'navigation', 'newsletter_promo', 'photo_credit', 'related_headline',
+        'share_prompt', 'social_follow', 'source_credit'
     )
 )
 
