@@ -46,6 +46,7 @@ evaluate: $(VENV)/.runtime
 	$(BIN)/news-etl evaluate language
 	$(BIN)/news-etl evaluate ner
 	$(BIN)/news-etl evaluate canonical
+	$(BIN)/news-etl evaluate html
 
 benchmark: $(VENV)/.runtime
 	$(BIN)/python benchmarks/run_benchmark.py

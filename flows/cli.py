@@ -276,5 +276,13 @@ def evaluate_canonical() -> None:
     raise typer.Exit(canonical.main([]) or 0)
 
 
+@evaluate_app.command("html")
+def evaluate_html() -> None:
+    """Main text of HTML pages on the Zyte article-extraction benchmark (181 pages): ours beside trafilatura alone."""
+    from flows.evaluation import html
+
+    raise typer.Exit(html.main([]) or 0)
+
+
 if __name__ == "__main__":
     app()

@@ -31,7 +31,6 @@ so they measure false removals only.
 import argparse
 import csv
 import json
-import os
 import sys
 import zlib
 from dataclasses import dataclass
@@ -42,13 +41,12 @@ import polars as pl
 from rich.console import Console
 from rich.table import Table
 
+from flows.evaluation.report import DATASETS_DIR, clip, fmt, print_table
 from flows.settings import PROJECT_ROOT
 from transforms.boilerplate import annotate_lines
 from transforms.decoding import Decoded, decode_bytes
 from transforms.text_repair import repair_text
 
-SHARED_DIR = Path(os.environ.get("NEWS_ETL_SHARED", PROJECT_ROOT.parent / "shared"))
-DATASETS_DIR = SHARED_DIR / "datasets"
 GOLD_PATH = PROJECT_ROOT / "tests" / "fixtures" / "boilerplate_gold.jsonl"
 
 # The floors the gate test pins: removing a real sentence is worse than leaving a promo, so precision comes first.
@@ -282,27 +280,6 @@ def floor_failures(lines: pl.DataFrame) -> list[str]:
     return failures
 
 
-def _fmt(value: object) -> str:
-    if value is None:
-        return "-"
-    if isinstance(value, float):
-        return f"{value:.3f}"
-    return str(value)
-
-
-def _table(console: Console, title: str, frame: pl.DataFrame) -> None:
-    table = Table(title=title, title_justify="left")
-    for column in frame.columns:
-        table.add_column(column, justify="left" if frame.schema[column] == pl.String else "right")
-    for row in frame.iter_rows():
-        table.add_row(*(_fmt(value) for value in row))
-    console.print(table)
-
-
-def _clip(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
 def _print_misses(console: Console, lines: pl.DataFrame, limit: int) -> None:
     false_removals = lines.filter(pl.col("gold").is_null() & pl.col("predicted").is_not_null())
     missed = lines.filter(pl.col("gold").is_not_null() & pl.col("predicted").is_null())
@@ -314,7 +291,7 @@ def _print_misses(console: Console, lines: pl.DataFrame, limit: int) -> None:
         for column in ("dataset", "file", "row", "line", label, "text"):
             table.add_column(column, overflow="fold")
         for row in frame.head(limit).iter_rows(named=True):
-            table.add_row(row["dataset"], row["file"], _fmt(row["row"]), str(row["line_no"]), row[label], _clip(row["text"], 160))
+            table.add_row(row["dataset"], row["file"], fmt(row["row"]), str(row["line_no"]), row[label], clip(row["text"], 160))
         console.print(table)
 
 
@@ -346,13 +323,13 @@ def main(argv: list[str] | None = None) -> int:
             for name, frame in (("all", lines), ("tune", tune), ("held-out", held_out))
         ]
     )
-    _table(console, "Line-level scores", split_scores)
-    _table(console, "Per language (all)", scores(lines, "language"))
-    _table(console, "Per language (held-out)", scores(held_out, "language"))
-    _table(console, "Per dataset (all)", scores(lines, "dataset"))
-    _table(console, "Per selection stratum (all)", scores(lines, "selected_by"))
-    _table(console, "Per category (all): recall by gold category, precision by predicted reason", category_scores(lines))
-    _table(console, "Category agreement where both remove (gold x predicted)", confusion(lines))
+    print_table(console, "Line-level scores", split_scores)
+    print_table(console, "Per language (all)", scores(lines, "language"))
+    print_table(console, "Per language (held-out)", scores(held_out, "language"))
+    print_table(console, "Per dataset (all)", scores(lines, "dataset"))
+    print_table(console, "Per selection stratum (all)", scores(lines, "selected_by"))
+    print_table(console, "Per category (all): recall by gold category, precision by predicted reason", category_scores(lines))
+    print_table(console, "Category agreement where both remove (gold x predicted)", confusion(lines))
 
     if result.n_lines_mismatches or result.unknown_labels:
         # Line splitting or repair changed: the labels no longer point at the lines they were given for.

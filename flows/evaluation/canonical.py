@@ -43,7 +43,6 @@ Scores:
 import argparse
 import csv
 import json
-import os
 import sys
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -52,8 +51,8 @@ from pathlib import Path
 
 import polars as pl
 from rich.console import Console
-from rich.table import Table
 
+from flows.evaluation.report import DATASETS_DIR, print_table
 from flows.models import ner_pipelines
 from flows.settings import PROJECT_ROOT
 from flows.warehouse import link_across_articles
@@ -61,8 +60,6 @@ from transforms.articles import prepare_articles
 from transforms.decoding import Decoded, decode_bytes
 from transforms.entities import canonicalize_mentions, find_mentions
 
-SHARED_DIR = Path(os.environ.get("NEWS_ETL_SHARED", PROJECT_ROOT.parent / "shared"))
-DATASETS_DIR = SHARED_DIR / "datasets"
 GOLD_PATH = PROJECT_ROOT / "tests" / "fixtures" / "canonicalization_gold.jsonl"
 
 # The field each dataset's article text is read from; `field` in the gold set must name it.
@@ -284,23 +281,6 @@ def floor_failures(evaluation: Evaluation) -> list[str]:
     return failures
 
 
-def _fmt(value: object) -> str:
-    if value is None:
-        return "-"
-    if isinstance(value, float):
-        return f"{value:.3f}"
-    return str(value)
-
-
-def _table(console: Console, title: str, frame: pl.DataFrame) -> None:
-    table = Table(title=title, title_justify="left")
-    for column in frame.columns:
-        table.add_column(column, justify="left" if frame.schema[column] == pl.String else "right")
-    for row in frame.iter_rows():
-        table.add_row(*(_fmt(value) for value in row))
-    console.print(table)
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m flows.evaluation.canonical", description=__doc__.splitlines()[0])
     parser.add_argument("--gold", type=Path, default=GOLD_PATH, help="the labelled gold mentions (JSON lines)")
@@ -319,20 +299,20 @@ def main(argv: list[str] | None = None) -> int:
         f"({mentions['truth'].n_unique()} true referents) in {mentions['ref'].n_unique()} articles, "
         f"{mentions['language'].n_unique()} languages"
     )
-    _table(console, "Canonicalisation", summary(mentions))
-    _table(console, "Per dataset", summary(mentions, "dataset"))
-    _table(console, "Per language", summary(mentions, "language"))
-    _table(console, "Per gold type", summary(mentions, "gold_type"))
+    print_table(console, "Canonicalisation", summary(mentions))
+    print_table(console, "Per dataset", summary(mentions, "dataset"))
+    print_table(console, "Per language", summary(mentions, "language"))
+    print_table(console, "Per gold type", summary(mentions, "gold_type"))
     by_case = mentions.with_columns(pl.col("case").str.split("+")).explode("case")
-    _table(console, "Per case (a mention counts under each of its cases)", summary(by_case, "case"))
+    print_table(console, "Per case (a mention counts under each of its cases)", summary(by_case, "case"))
     wrong = mentions.filter(pl.col("found") & ~pl.col("correct"))
-    _table(
+    print_table(
         console,
         f"Wrongly clustered ({wrong.height}); surfaces are names",
         wrong.select("ref", "surface", "occurrence", "gold_entity", "predicted_surface", "entity_key").head(args.errors),
     )
     missed = mentions.filter(~pl.col("found"))
-    _table(console, f"Not found by the model ({missed.height})", missed.select("ref", "surface", "occurrence", "gold_type").head(args.errors))
+    print_table(console, f"Not found by the model ({missed.height})", missed.select("ref", "surface", "occurrence", "gold_type").head(args.errors))
     for ref, surface, occurrence in evaluation.unpinned:
         console.print(f"[red]unpinned:[/] {ref}: occurrence {occurrence} of {surface!r} is not in body_clean any more")
 

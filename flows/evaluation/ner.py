@@ -35,7 +35,6 @@ has, not gated).
 
 import argparse
 import csv
-import os
 import sys
 import time
 from dataclasses import dataclass
@@ -43,10 +42,9 @@ from pathlib import Path
 
 import polars as pl
 from rich.console import Console
-from rich.table import Table
 
+from flows.evaluation.report import DATASETS_DIR, print_table
 from flows.models import ner_pipelines
-from flows.settings import PROJECT_ROOT
 from transforms.articles import prepare_articles
 from transforms.decoding import Decoded, decode_bytes
 from transforms.entities import (
@@ -60,8 +58,6 @@ from transforms.entities import (
 )
 from transforms.ids import stable_id
 
-SHARED_DIR = Path(os.environ.get("NEWS_ETL_SHARED", PROJECT_ROOT.parent / "shared"))
-DATASETS_DIR = SHARED_DIR / "datasets"
 CONLL_TEST = Path("conll2003_en") / "eng.testb"
 GERMEVAL_TEST = Path("ner_germeval14_de_wikiner_ru") / "de" / "test.txt"
 GERMEVAL_DEV = Path("ner_germeval14_de_wikiner_ru") / "de" / "dev.txt"
@@ -366,23 +362,6 @@ def floor_failures(conll: ConllResult | None, german: GermanResult | None) -> li
     return failures
 
 
-def _fmt(value: object) -> str:
-    if value is None:
-        return "-"
-    if isinstance(value, float):
-        return f"{value:.3f}"
-    return str(value)
-
-
-def _table(console: Console, title: str, frame: pl.DataFrame) -> None:
-    table = Table(title=title, title_justify="left")
-    for column in frame.columns:
-        table.add_column(column, justify="left" if frame.schema[column] == pl.String else "right")
-    for row in frame.iter_rows():
-        table.add_row(*(_fmt(value) for value in row))
-    console.print(table)
-
-
 def _side_by_side(named: dict[str, pl.DataFrame]) -> pl.DataFrame:
     return pl.concat([scores.select(pl.lit(name).alias("system"), pl.all()) for name, scores in named.items()])
 
@@ -419,7 +398,7 @@ def main(argv: list[str] | None = None) -> int:
         f"CoNLL-2003 eng.testb: {conll.texts.articles.height} documents run whole, {conll.texts.gold.height} gold PER/ORG/LOC spans, "
         f"model {ner_pipelines()['en'][0]}, NER {conll.seconds:.1f} s"
     )
-    _table(console, "CoNLL-2003 English test: exact spans", _side_by_side({"bare model": conll.bare, "our pipeline": conll.ours}))
+    print_table(console, "CoNLL-2003 English test: exact spans", _side_by_side({"bare model": conll.bare, "our pipeline": conll.ours}))
     _print_differences(console, conll.texts, bare_model_spans(conll.model), scored_spans(conll.canonical, "entity_type"), args.misses)
 
     split = GERMEVAL_TEST if args.german_split == "test" else GERMEVAL_DEV
@@ -436,7 +415,7 @@ def main(argv: list[str] | None = None) -> int:
     }
     if german.in_domain is not None:
         systems["in-domain names (GermEval dev gold), scale only"] = german.in_domain
-    _table(console, "German (no model): gazetteer, exact spans", _side_by_side(systems))
+    print_table(console, "German (no model): gazetteer, exact spans", _side_by_side(systems))
     keys = ["article_id", "start_char", "end_char", "label"]
     wrong = scored_spans(german.mentions, "entity_type").join(german.texts.gold, on=keys, how="anti")
     frequent = (
@@ -447,7 +426,7 @@ def main(argv: list[str] | None = None) -> int:
         .sort("len", "surface", descending=[True, False])
         .head(args.misses * 3)
     )
-    _table(console, "Most frequent wrong gazetteer spans (surfaces are names, shown on screen only)", frequent)
+    print_table(console, "Most frequent wrong gazetteer spans (surfaces are names, shown on screen only)", frequent)
 
     failures = floor_failures(conll, german)
     for failure in failures:
