@@ -201,7 +201,14 @@ def test_the_label_right_above_a_link_is_its_credit():
 
 
 @pytest.mark.parametrize(
-    "sentence", ["The full report was published on Monday.", "That is all for today. It is 9 PM Link to Audio"]
+    "sentence",
+    [
+        "The full report was published on Monday.",
+        "That is all for today. It is 9 PM Link to Audio",
+        # An item of the article's own numbered or bulleted list, its shop link under it.
+        "3) Example Lego set with a castle",
+        "- Example Lego set with a castle",
+    ],
 )
 def test_a_sentence_above_a_link_is_kept(sentence):
     assert reasons(f"{FILLER}\n{sentence}\nhttp://www.example.org/report")[1] == (2, sentence, None)
@@ -645,3 +652,91 @@ ORGANISATION_BIO = (
 def test_a_publishers_description_goes_in_the_footer_only():
     assert reasons(f"{FILLER}\n{ORGANISATION_BIO}")[1] == (2, ORGANISATION_BIO, "author_bio")
     assert reasons(f"{FILLER}\n{ORGANISATION_BIO}\n{FILLER}")[1] == (2, ORGANISATION_BIO, None)
+
+
+def clean_with_title(text: str, title: str | None = None) -> tuple[dict, list[tuple[str, str]]]:
+    result = clean_articles(pl.DataFrame({"doc_id": [1], "text": [text], "title": [title]}, schema_overrides={"title": pl.String}))
+    removed = result.lines.filter(pl.col("reason").is_not_null())
+    return result.articles.row(0, named=True), [(row["text"], row["reason"]) for row in removed.iter_rows(named=True)]
+
+
+HEADLINE = "Council agrees a budget for the new libraries"
+
+
+def test_a_headline_set_apart_by_a_blank_line_becomes_the_title():
+    article, removed = clean_with_title(f"{HEADLINE}\n\n{FILLER}\n\n{FILLER}")
+    assert article["title"] == HEADLINE
+    assert article["body_clean"] == f"{FILLER}\n{FILLER}"
+    assert removed == [(HEADLINE, "title")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # No blank line under it: the first line of a body that packs its lines (and of clean text).
+        f"{HEADLINE}\n{FILLER}",
+        # A sentence, not a headline.
+        f"{FILLER}\n\n{FILLER}",
+        # A clause that runs on.
+        "The council said on Tuesday that,\n\nit would agree the budget.",
+        # Nothing under it: the line is the whole text.
+        f"{HEADLINE}\n\n",
+        # One word is a label, more than twenty a paragraph.
+        f"Libraries\n\n{FILLER}",
+        " ".join(["Council"] * 21) + f"\n\n{FILLER}",
+    ],
+)
+def test_lines_that_are_no_headline_stay_in_the_body(text):
+    article, removed = clean_with_title(text)
+    assert article["title"] is None
+    assert removed == []
+
+
+def test_a_given_title_is_kept_and_a_first_line_repeating_it_goes():
+    article, removed = clean_with_title(f"COUNCIL AGREES A BUDGET: for the new libraries\n{FILLER}", title=HEADLINE)
+    assert article["title"] == HEADLINE
+    assert article["body_clean"] == FILLER
+    assert removed == [("COUNCIL AGREES A BUDGET: for the new libraries", "repeated_title")]
+
+
+def test_a_given_title_leaves_a_different_first_line_and_a_headline_line_in_the_body():
+    article, removed = clean_with_title(f"{HEADLINE}\n\n{FILLER}", title="Libraries open on Sundays")
+    assert (article["title"], article["body_clean"], removed) == ("Libraries open on Sundays", f"{HEADLINE}\n{FILLER}", [])
+
+
+def test_cleaning_the_clean_body_finds_no_second_title():
+    article, _ = clean_with_title(f"{HEADLINE}\n\nWhat the council decided\n\n{FILLER}")
+    again, removed = clean_with_title(article["body_clean"])
+    assert article["body_clean"] == f"What the council decided\n{FILLER}"
+    assert (again["body_clean"], again["title"], removed) == (article["body_clean"], None, [])
+
+
+@pytest.mark.parametrize(
+    ("line", "byline", "agencies"),
+    [
+        ("By Jane Doe", ["Jane Doe"], []),
+        ("By Jane Doe and John Roe, Associated Press", ["Jane Doe", "John Roe"], ["AP"]),
+        ("By: Jane Doe / Example News", ["Jane Doe"], []),
+        ("By Jane Doe, disinformation and social media correspondent", ["Jane Doe"], []),
+        ("by Jane Doe, Example Blog:", ["Jane Doe"], []),
+        ("Analysis by Jane Doe, economics editor", ["Jane Doe"], []),
+        ("By Reuters", [], ["Reuters"]),
+        # A web address or a possessive is no person's name.
+        ("By Jane Doe’s Example.com", [], []),
+    ],
+)
+def test_byline_names_its_authors_and_agencies_apart(line, byline, agencies):
+    article, removed = clean_with_title(f"{line}\n{FILLER}")
+    assert (article["byline"], article["agencies"]) == (byline, agencies)
+    assert removed == [(line, "author_bio")]
+
+
+def test_authors_of_several_byline_lines_are_listed_once_in_order():
+    article, _ = clean_with_title(f"By Jane Doe\n{FILLER}\nBy John Roe and Jane Doe\n{FILLER}")
+    assert article["byline"] == ["Jane Doe", "John Roe"]
+
+
+def test_a_bio_is_no_byline():
+    article, removed = clean_with_title(f"{FILLER}\nJane Doe is a contributing writer for Example Weekly.")
+    assert article["byline"] == []
+    assert removed == [("Jane Doe is a contributing writer for Example Weekly.", "author_bio")]

@@ -54,11 +54,11 @@ def test_query_named_view_and_adhoc_sql(seeds_warehouse):
     view = runner.invoke(app, ["query", "articles_per_language", "--warehouse", path], env={"COLUMNS": "250"})
     assert view.exit_code == 0 and "article_count" in view.output
     adhoc = runner.invoke(app, ["query", "select count(*) as n from articles", "--warehouse", path])
-    assert adhoc.exit_code == 0 and "11" in adhoc.output
+    assert adhoc.exit_code == 0 and "12" in adhoc.output
     # A statement longer than a file name may be is still a statement, not a missing view.
     long_sql = "select count(*) as n from articles where " + " or ".join(f"language = 'l{number}'" for number in range(40)) + " or true"
     long = runner.invoke(app, ["query", long_sql, "--warehouse", path])
-    assert long.exit_code == 0 and "11" in long.output
+    assert long.exit_code == 0 and "12" in long.output
     # run_id defaults to the latest run
     by_run = runner.invoke(app, ["query", "run_removed_lines_by_reason", "--warehouse", path])
     assert by_run.exit_code == 0 and "related_headline" in by_run.output

@@ -124,7 +124,7 @@ def test_scheduled_run_on_a_real_prefect_server(tmp_path):
         assert flow_run["auto_scheduled"] is True
         _stop(serve)
         with duckdb.connect(str(warehouse_path), read_only=True) as con:
-            assert con.execute("select count(*) from articles").fetchone() == (11,)
+            assert con.execute("select count(*) from articles").fetchone() == (12,)
             statuses = {row[0] for row in con.execute("select status from runs").fetchall()}
         assert "completed" in statuses
     finally:

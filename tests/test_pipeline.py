@@ -139,13 +139,13 @@ def test_seed_run_counts(seeds_warehouse):
     path, result = seeds_warehouse
     counts = result["counts"]
     assert result["status"] == "completed"
-    assert counts["inputs_discovered"] == 11
-    assert counts["articles_loaded"] == 11
+    assert counts["inputs_discovered"] == 12
+    assert counts["articles_loaded"] == 12
     assert counts["inputs_rejected"] == 0
-    # English and French have models: 4 English + 2 French seeds.
-    assert counts["articles_ner"] == 6
+    # English and French have models: 5 English + 2 French seeds.
+    assert counts["articles_ner"] == 7
     run = fetch(path, "select status, articles_loaded, articles_ner, checks_failed from runs where run_id = ?", [result["run_id"]])
-    assert run == [("completed", 11, 6, 0)]
+    assert run == [("completed", 12, 7, 0)]
 
 
 def test_seed_removed_lines_match_author_labels(seeds_warehouse, seeds_expected):
@@ -161,10 +161,12 @@ def test_seed_metadata_matches_author_labels(seeds_warehouse, seeds_expected):
     for name, expected in seeds_expected.items():
         row = fetch(
             path,
-            "select article_id, dateline, agencies, body_clean, source_encoding from articles where source_uri = ?",
+            "select article_id, title, byline, dateline, agencies, body_clean, source_encoding, quality_flags from articles"
+            " where source_uri = ?",
             [str((SEEDS_DIR / name).resolve())],
         )[0]
-        article_id, dateline, agencies, body, encoding = row
+        article_id, title, byline, dateline, agencies, body, encoding, flags = row
+        assert (title, byline, flags) == (expected["title"], expected["byline"], expected["quality_flags"]), name
         assert dateline == expected["dateline"], name
         assert agencies == expected["agencies"], name
         assert body.startswith(expected["first_words"]), name
@@ -236,8 +238,8 @@ def test_rerun_adds_nothing(prefect_server, tmp_path):
     first = run_flow([SEEDS_DIR], path)
     before = table_contents(path)
     second = run_flow([SEEDS_DIR], path)
-    assert first["counts"]["articles_loaded"] == 11
-    assert second["counts"]["inputs_unchanged"] == 11
+    assert first["counts"]["articles_loaded"] == 12
+    assert second["counts"]["inputs_unchanged"] == 12
     assert second["counts"]["articles_loaded"] == 0
     assert second["counts"]["articles_ner"] == 0
     assert table_contents(path) == before
@@ -259,7 +261,7 @@ def test_touched_but_unchanged_file_is_not_reprocessed(prefect_server, tmp_path)
     run_flow([corpus], path)
     (corpus / "en_03_brief.txt").touch()
     second = run_flow([corpus], path)
-    assert (second["counts"]["inputs_unchanged"], second["counts"]["inputs_read"], second["counts"]["articles_loaded"]) == (11, 0, 0)
+    assert (second["counts"]["inputs_unchanged"], second["counts"]["inputs_read"], second["counts"]["articles_loaded"]) == (12, 0, 0)
 
 
 def test_two_fresh_warehouses_are_identical(prefect_server, seeds_warehouse, tmp_path):

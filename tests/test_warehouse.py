@@ -54,7 +54,8 @@ def test_query_parameters_are_required(tmp_path):
 def empty_batch(**frames) -> warehouse.LoadBatch:
     article = {
         "article_id": "a1", "source_uri": "/x.txt", "source_encoding": "utf-8", "title": None, "dateline": None,
-        "agencies": ["AP"], "body_clean": "Ankara is a city.", "char_count": 17, "word_count": 4,
+        "agencies": ["AP"], "byline": ["Jane Doe"], "body_clean": "Ankara is a city.", "char_count": 17, "word_count": 4,
+        "quality_flags": ["too_short"],
         "language": "en", "language_score": 0.99, "ner_method": "model:test",
         "url": None, "published_at": None, "published_text": None, "outlet": None, "given_language": None,
         "language_guess": "en", "language_reason": None, "language_method": "langdetect", "script": "Latn", "language_shares": None,
@@ -87,6 +88,21 @@ def test_load_batch_is_idempotent_and_loads_children_of_new_articles_only(tmp_pa
     assert counts == [(1, 1, 1, 1)]
     assert warehouse.query(path, "select canonical_name, entity_type, mention_count, article_count from entities")[1] == [("Ankara", "LOC", 1, 1)]
     assert set(warehouse.run_checks(path).values()) == {0}
+
+
+def test_bylines_and_quality_flags_are_stored_and_flagged_articles_lists_them(tmp_path):
+    path = str(tmp_path / "w.duckdb")
+    clean = {"article_id": "a2", "source_uri": "/y.txt", "quality_flags": [], "byline": []}
+    articles = pl.concat([empty_batch().articles, empty_batch().articles.update(pl.DataFrame([clean]))])
+    sources = pl.DataFrame({"article_id": ["a1", "a2"], "source_uri": ["/x.txt", "/y.txt"], "input_uri": ["/x.txt", "/y.txt"], "input_hash": ["h", "g"]})
+    warehouse.load_batch(path, "r1", "test", empty_batch(articles=articles, article_sources=sources))
+    stored = warehouse.query(path, "select article_id, byline, quality_flags from articles order by article_id")[1]
+    assert stored == [("a1", ["Jane Doe"], ["too_short"]), ("a2", [], [])]
+    flagged = warehouse.query(path, "select article_id, quality_flags, body_start from flagged_articles")[1]
+    assert flagged == [("a1", ["too_short"], "Ankara is a city.")]
+    with warehouse.connect(path) as con:
+        con.execute("update articles set quality_flags = ['too_long'] where article_id = 'a2'")
+    assert warehouse.run_checks(path)["assert_known_quality_flags"] == 1
 
 
 def test_entities_are_current_until_an_article_or_mention_changes(tmp_path):

@@ -6,12 +6,15 @@ import polars as pl
 
 from transforms.boilerplate import clean_articles
 from transforms.ids import content_key, stable_id
+from transforms.quality import quality_flags
 from transforms.text_repair import repair_text
 
 
 @dataclass(frozen=True)
 class PreparedArticles:
-    articles: pl.DataFrame  # article_id, source_uri, source_encoding, title, the docs' other metadata columns, dateline, agencies, body_clean, char_count, word_count
+    # article_id, source_uri, source_encoding, the docs' other metadata columns, title (given, or the text's
+    # headline), body_clean, dateline, agencies, byline, char_count, word_count, quality_flags
+    articles: pl.DataFrame
     removed_lines: pl.DataFrame  # article_id, line_no, text, reason
     related_headlines: pl.DataFrame  # article_id, headline_no, headline
     sources: pl.DataFrame  # article_id, source_uri: every document, duplicates included
@@ -26,13 +29,14 @@ def prepare_articles(docs: pl.DataFrame) -> PreparedArticles:
     identified = repaired.with_columns(stable_id(content_key(pl.col("text"))).alias("article_id"))
     # The same content in two inputs is one article, credited to the first input in sorted order.
     unique = identified.unique("article_id", keep="first", maintain_order=True)
-    cleaned = clean_articles(unique.select(pl.col("article_id").alias("doc_id"), "text"))
+    cleaned = clean_articles(unique.select(pl.col("article_id").alias("doc_id"), "text", "title"))
     articles = (
-        unique.select("article_id", pl.exclude("article_id", "text"))
+        unique.select("article_id", pl.exclude("article_id", "text", "title"))
         .join(cleaned.articles.rename({"doc_id": "article_id"}), on="article_id", how="left", maintain_order="left")
         .with_columns(
             pl.col("body_clean").str.len_chars().cast(pl.Int32).alias("char_count"),
             pl.col("body_clean").str.count_matches(r"\S+").cast(pl.Int32).alias("word_count"),
+            quality_flags(pl.col("body_clean")).alias("quality_flags"),
         )
     )
     removed = cleaned.lines.filter(pl.col("reason").is_not_null()).rename({"doc_id": "article_id"})

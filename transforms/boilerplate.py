@@ -443,12 +443,16 @@ REPORTING_CREDIT = (
     r"|^(?i:mitarbeit|avec la collaboration de|con la colaboración de|con la collaborazione di"
     r"|com colaboração de)\s+\p{Lu}"
 )
-# Bylines: "By Lisa Haven", "By: Jayson Veley / Natural News", "by Harvey Organ, Harvey Organ Blog:", "By Marianna
-# Spring, disinformation and social media correspondent", "Analysis by Steven McIntosh, entertainment reporter".
+# Bylines: "By Lisa Haven", "By Jane Doe and John Roe, Associated Press", "By: Jayson Veley / Natural News", "by
+# Harvey Organ, Harvey Organ Blog:", "By Marianna Spring, disinformation and social media correspondent", "Analysis
+# by Steven McIntosh, entertainment reporter".
+BYLINE_LEAD = (
+    r"^(?i:(?:analysis|words|text|reporting|report|story|written|interview|photos|texte|bericht) )?(?i:by|von|par|por"
+    r"|waxaa qoray)\s*:?\s+"
+)
 BYLINE_NAME = r"\p{Lu}[\p{L}'’.-]*(?:\s+(?:\p{Lu}[\p{L}'’.-]*|de|van|von|der|da|al|bin|ibn|dos|del)){0,4}"
 BYLINE = (
-    rf"^(?i:(?:analysis|words|text|reporting|report|story|written|interview|photos|texte|bericht) )?(?i:by|von|par|por"
-    rf"|waxaa qoray)\s*:?\s+{BYLINE_NAME}"
+    rf"{BYLINE_LEAD}{BYLINE_NAME}(?:\s+(?:and|&|und|et|y|e)\s+{BYLINE_NAME}){{0,3}}"
     rf"(?:\s*(?:,|/|–|—|-)\s*(?:\p{{Lu}}[\p{{L}}.'’-]*(?:\s+\p{{Lu}}[\p{{L}}.'’-]*){{0,4}}"
     rf"|(?i:.{{0,60}}\b(?:correspondent|reporter|editor|writer|columnist|contributor|journalist|producer|analyst|blog"
     rf"|news|staff))):?)?$"
@@ -486,7 +490,9 @@ BRACKETED_SITE = r"(?i)^\((?:https?://)?(?:www\.)?[\w-]+(?:\.[\w-]+)*\.(?:com|or
 LINK_LINE = rf"(?i)^(?:(?:sources?|via)\s*[:：]\s*)?(?:https?://|www\.)\S+$|{TRUNCATED_LINK}"
 # A link's label: short and not a sentence (no full stop, question or exclamation mark in it, except inside a name
 # such as "Example.com"): "It is 9 PM. Link to Audio" above a link is a sentence and stays.
-LINK_LABEL = r"^(?:[^.!?]|\.\w){2,}[^.!?;\x22”»]$"
+# A numbered or bulleted item above its link ("3) Example Lego set", a shop link under it) is a list the article
+# makes, not a credit: a label starts with neither.
+LINK_LABEL = r"^[^\d\-•*–—·▪►.!?](?:[^.!?]|\.\w)+[^.!?;\x22”»]$"
 
 # Messages an embedded player leaves in the text: "There was an error", "This video can not be played", "Media
 # playback is unsupported on your device". MasakhaNEWS lines lose a leading "The" ("re was an error").
@@ -749,14 +755,6 @@ SECTION_RULES: tuple[SectionRule, ...] = (
     SectionRule("related_headline", RESOURCES_SECTION_LEAD, SECTION_MAX_LINES, 400),
 )
 
-# Every reason a removed line can carry; the warehouse check `assert_removed_lines_have_known_reason` accepts these.
-REASON_CODES: tuple[str, ...] = tuple(
-    sorted(
-        {rule.reason for rule in (*RULES, *NEIGHBOUR_RULES, *LIST_RULES, *BLOCK_RULES, *SECTION_RULES)}
-        | {EMBEDDED_BOX_REASON, FOOTER_BLOCK_REASON}
-    )
-)
-
 # Known agencies and outlets, as credited in upper or mixed case, mapped to one display name each.
 AGENCY_NAMES = {
     "AP": "AP",
@@ -807,10 +805,40 @@ PLACE = rf"\p{{Lu}}[\p{{L}}.'’-]*(?: (?:(?:{PLACE_CONNECTORS}) )?\p{{Lu}}[\p{{
 # To keep real sentences intact it counts only with a country part, an agency in brackets, or a city in capitals.
 DATELINE = rf"^(?P<place>{PLACE}(?:, {PLACE})?) ?(?:\((?P<agency>[^()]{{2,40}})\))? ?(?:—|–|--|-) +"
 
+# A text file's first line is its headline when it reads as one and a blank line sets it apart from the body, as
+# plain-text exports write it ("Ad sales boost Time Warner profit", blank line, "Quarterly profits at …"): 2 to 20
+# words, no sentence or clause punctuation at its end (a question or an exclamation is a headline's). It moves to
+# `title`, and to `removed_lines` with TITLE_REASON. A body without blank lines (what cleaning returns) never has one,
+# so cleaning clean text finds no second title.
+TITLE_REASON = "title"
+HEADLINE = r"^[\p{Lu}\p{N}\x22“‘'«¿¡].{0,198}[^.,;:–—-]$"
+HEADLINE_MAX_CHARS = 200
+HEADLINE_WORDS = (2, 20)
+# The body's first line when it only repeats the title the input gave (a page's or a feed's headline, written again
+# above the text): compared on lower-case letters and digits only.
+REPEATED_TITLE_REASON = "repeated_title"
+
+# Who wrote it, from a byline line ("By Jane Doe and John Roe, Associated Press", "By: Jane Doe / Example News"):
+# the names before the first separator go to `byline`, split on "and"; after the separator comes an affiliation, an
+# agency (to `agencies`) or a role ("Example correspondent"), never counted as an author. A "name" that is a known
+# agency ("By Reuters") is an agency too, and one with a web address or a possessive ("Jane Doe’s Example.com") is
+# no person's name.
+BYLINE_SEPARATOR = r"\s*(?:,|/|–|—|\s-\s|:$)\s*"
+BYLINE_AUTHOR_SEPARATOR = r"\s+(?:and|&|und|et|y|e|na)\s+"
+NOT_A_NAME = r"(?i)\.(?:com|org|net|co\.uk)\b|['’]s\b|\d"
+
+# Every reason a removed line can carry; the warehouse check `assert_removed_lines_have_known_reason` accepts these.
+REASON_CODES: tuple[str, ...] = tuple(
+    sorted(
+        {rule.reason for rule in (*RULES, *NEIGHBOUR_RULES, *LIST_RULES, *BLOCK_RULES, *SECTION_RULES)}
+        | {EMBEDDED_BOX_REASON, FOOTER_BLOCK_REASON, TITLE_REASON, REPEATED_TITLE_REASON}
+    )
+)
+
 
 @dataclass(frozen=True)
 class CleanResult:
-    articles: pl.DataFrame  # doc_id, body_clean, dateline, agencies
+    articles: pl.DataFrame  # doc_id, title (the one given, or the headline line), body_clean, dateline, agencies, byline
     lines: pl.DataFrame  # doc_id, line_no, text, reason (null where kept)
     related_headlines: pl.DataFrame  # doc_id, headline_no, headline
 
@@ -1096,9 +1124,80 @@ def _take_datelines(kept: pl.DataFrame) -> pl.DataFrame:
     return kept
 
 
+def _take_titles(lines: pl.DataFrame, titles: pl.DataFrame) -> pl.DataFrame:
+    """`lines` with each document's first kept line marked TITLE_REASON when it is the headline of a document given no
+    title, or REPEATED_TITLE_REASON when it repeats the title given (`titles`: doc_id, title)."""
+    line, line_no = pl.col("text"), pl.col("line_no")
+    kept = pl.col("reason").is_null()
+    first_kept = kept & (kept.cast(pl.Int32).cum_sum().over("doc_id") == 1)
+    more_kept = kept.cast(pl.Int32).sum().over("doc_id") >= 2
+    blank_after = (_at(line_no, 1) - line_no > 1).fill_null(False)
+    words = line.str.count_matches(r"\S+")
+    is_headline = (
+        _line_matches(line, HEADLINE, HEADLINE_MAX_CHARS) & words.is_between(*HEADLINE_WORDS) & blank_after & more_kept
+    )
+    def letters_and_digits(text: pl.Expr) -> pl.Expr:
+        return text.str.to_lowercase().str.replace_all(r"[^\p{L}\p{N}]+", "")
+
+    repeats = letters_and_digits(line) == letters_and_digits(pl.col("_title"))
+    marked = (
+        pl.when(~first_kept)
+        .then(pl.col("reason"))
+        .when(pl.col("_title").is_null() & is_headline)
+        .then(pl.lit(TITLE_REASON))
+        .when(repeats.fill_null(False))
+        .then(pl.lit(REPEATED_TITLE_REASON))
+        .otherwise(pl.col("reason"))
+    )
+    return (
+        lines.join(titles.select("doc_id", pl.col("title").alias("_title")), on="doc_id", how="left", maintain_order="left")
+        .with_columns(marked.alias("reason"))
+        .drop("_title")
+    )
+
+
+def _bylines(removed: pl.DataFrame) -> pl.DataFrame:
+    """doc_id, byline_names, byline_agencies: the authors and the agencies of each document's byline lines."""
+    rest = pl.col("text").str.replace(BYLINE_LEAD, "")
+    parts = (
+        removed.filter((pl.col("reason") == "author_bio") & pl.col("text").str.contains(BYLINE))
+        .select(
+            "doc_id",
+            "line_no",
+            rest.str.replace(BYLINE_SEPARATOR, "\u0000").str.split("\u0000").alias("_parts"),
+        )
+        .select(
+            "doc_id",
+            "line_no",
+            pl.col("_parts").list.first().str.replace_all(BYLINE_AUTHOR_SEPARATOR, "\u0000").str.split("\u0000").alias("head"),
+            pl.col("_parts").list.get(1, null_on_oob=True).str.strip_chars(" :").alias("tail"),
+        )
+    )
+    is_agency = pl.col("name").str.to_uppercase().is_in(list(AGENCY_NAMES))
+    heads = (
+        parts.explode("head")
+        .select("doc_id", "line_no", pl.col("head").str.strip_chars(" :").alias("name"))
+        .filter(pl.col("name") != "")
+    )
+    names = (
+        heads.filter(~is_agency & pl.col("name").str.contains(f"^{BYLINE_NAME}$") & ~pl.col("name").str.contains(NOT_A_NAME))
+        .group_by("doc_id", maintain_order=True)
+        .agg(pl.col("name").unique(maintain_order=True).alias("byline_names"))
+    )
+    agencies = (
+        pl.concat([heads.filter(is_agency), parts.select("doc_id", "line_no", pl.col("tail").alias("name")).filter(is_agency)])
+        .sort("doc_id", "line_no", maintain_order=True)
+        .group_by("doc_id", maintain_order=True)
+        .agg(pl.col("name").alias("byline_agencies"))
+    )
+    return names.join(agencies, on="doc_id", how="full", coalesce=True, maintain_order="left")
+
+
 def clean_articles(docs: pl.DataFrame) -> CleanResult:
-    """Annotate and split every line of `docs` (doc_id, text); pull datelines, agencies and related headlines."""
-    lines = annotate_lines(docs)
+    """Annotate and split every line of `docs` (doc_id, text, optionally title); pull titles, datelines, agencies,
+    bylines and related headlines."""
+    titles = docs.select("doc_id", pl.col("title") if "title" in docs.columns else pl.lit(None, dtype=pl.String).alias("title"))
+    lines = _take_titles(annotate_lines(docs), titles)
     kept = lines.filter(pl.col("reason").is_null())
     removed = lines.filter(pl.col("reason").is_not_null())
 
@@ -1125,21 +1224,27 @@ def clean_articles(docs: pl.DataFrame) -> CleanResult:
         .agg(pl.col("agency").alias("credited_agencies"))
     )
 
+    headlines = removed.filter(pl.col("reason") == TITLE_REASON).select("doc_id", pl.col("text").alias("headline"))
+    no_names = pl.lit([], dtype=pl.List(pl.String))
     articles = (
-        docs.select("doc_id")
-        .join(bodies, on="doc_id", how="left", maintain_order="left")
+        titles.join(bodies, on="doc_id", how="left", maintain_order="left")
         .join(credits, on="doc_id", how="left", maintain_order="left")
+        .join(_bylines(removed), on="doc_id", how="left", maintain_order="left")
+        .join(headlines, on="doc_id", how="left", maintain_order="left")
         .with_columns(
+            pl.coalesce("title", "headline").alias("title"),
             pl.col("body_clean").fill_null(""),
             pl.concat_list(
-                pl.col("dateline_agencies").fill_null(pl.lit([], dtype=pl.List(pl.String))),
-                pl.col("credited_agencies").fill_null(pl.lit([], dtype=pl.List(pl.String))),
+                pl.col("dateline_agencies").fill_null(no_names),
+                pl.col("credited_agencies").fill_null(no_names),
+                pl.col("byline_agencies").fill_null(no_names),
             )
             .list.eval(normalize_agency(pl.element()))
             .list.unique(maintain_order=True)
             .alias("agencies"),
+            pl.col("byline_names").fill_null(no_names).alias("byline"),
         )
-        .select("doc_id", "body_clean", "dateline", "agencies")
+        .select("doc_id", "title", "body_clean", "dateline", "agencies", "byline")
     )
 
     # Lead-only lines ("RELATED COVERAGE") and pointers ("Read more from Reality Check") name no headline.

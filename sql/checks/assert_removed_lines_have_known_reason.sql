@@ -14,7 +14,7 @@ final as (
     where reason not in (
         'advertisement', 'author_bio', 'bare_url', 'comment_prompt', 'cookie_notice', 'copyright', 'embedded_box',
         'footer_block', 'media_promo', 'navigation', 'newsletter_promo', 'photo_credit', 'related_headline',
-        'share_prompt', 'social_follow', 'source_credit'
+        'repeated_title', 'share_prompt', 'social_follow', 'source_credit', 'title'
     )
 )
 

@@ -1,0 +1,50 @@
+import re
+
+import polars as pl
+import pytest
+
+from flows.settings import SQL_DIR
+from transforms.quality import QUALITY_FLAGS, quality_flags
+
+SENTENCE = "The council met on Tuesday and agreed the new budget after a long debate."
+
+
+def flags(body: str) -> list[str]:
+    return pl.DataFrame({"body": [body]}).select(quality_flags(pl.col("body"))).item().to_list()
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (" ".join([SENTENCE] * 3), []),
+        # 25 words or fewer: a teaser.
+        (SENTENCE, ["too_short"]),
+        (" ".join(["Word"] * 26), []),
+        ("", ["too_short"]),
+        # A table of figures.
+        (SENTENCE + "\n12.5 | 13.1 | 14.0 | 15.2 | 16.8 | 17.3\n18.9 | 19.4 | 20.7 | 21.1 | 22.6 | 23.0\n2019 | 2020 | 2021", ["mostly_non_letters"]),
+        # The same line three times: two copies hold two thirds of the characters.
+        ("\n".join([SENTENCE] * 3), ["heavy_repetition"]),
+        # Two different lines, then one of them again: the copy is about a third of the text.
+        (f"{SENTENCE}\nLibraries will open on Sundays from March, the council said today.\n{SENTENCE}", ["heavy_repetition"]),
+        # The first letters lost, and a possessive without its noun.
+        ("rading platform Robinhood said " + " ".join([SENTENCE] * 2), ["truncated_start"]),
+        ("'s economy has been hit hard. " + " ".join([SENTENCE] * 2), ["truncated_start"]),
+        # A brand that starts in lower case is a word's start.
+        ("iPhone sales rose. " + " ".join([SENTENCE] * 2), []),
+        # Several at once, in QUALITY_FLAGS order.
+        ("umber of deaths", ["too_short", "truncated_start"]),
+    ],
+)
+def test_quality_flags(body, expected):
+    assert flags(body) == expected
+
+
+def test_a_null_body_raises_no_flag():
+    assert pl.DataFrame({"body": [None]}, schema={"body": pl.String}).select(quality_flags(pl.col("body"))).item().to_list() == []
+
+
+def test_warehouse_check_accepts_exactly_the_quality_flags():
+    sql = (SQL_DIR / "checks" / "assert_known_quality_flags.sql").read_text(encoding="utf-8")
+    accepted = re.search(r"not in \(([^)]*)\)", sql).group(1)
+    assert re.findall(r"'([a-z_]+)'", accepted) == list(QUALITY_FLAGS)

@@ -1,0 +1,47 @@
+"""Quality flags of a clean body: stored beside the article, never a reason to drop it.
+
+Each flag is a named check with its threshold below; `quality_flags` lists the ones a body raises, in this order,
+and the view `flagged_articles` lists the articles that raise any.
+"""
+
+import polars as pl
+
+# A teaser, not an article: AG News descriptions (one or two sentences) are 20-50 words, a short news brief 60 or
+# more. Below this many words the text cannot carry a story.
+TOO_SHORT = "too_short"
+TOO_SHORT_MAX_WORDS = 25
+
+# Tables of figures, code, symbol runs: under half of the body's non-space characters are letters. Prose in any
+# script is ~80 % letters; a results table or a ticker dump is mostly digits and punctuation.
+MOSTLY_NON_LETTERS = "mostly_non_letters"
+MIN_LETTER_SHARE = 0.5
+
+# The same lines over and over (a scrape that looped, a page of repeated widgets): the second and later copies of
+# lines hold more than this share of the body's characters. 0.2 is the limit the Gopher quality rules (Rae et al.
+# 2021) set on characters in duplicated lines of a web document.
+HEAVY_REPETITION = "heavy_repetition"
+MAX_REPEATED_LINE_SHARE = 0.2
+
+# The scrape lost the body's first letters: it starts inside a word, in lower case ("rading platform Robinhood …",
+# "umber of deaths …"). A brand written in lower case with a capital inside ("iPhone", "eBay") is a word's start.
+TRUNCATED_START = "truncated_start"
+TRUNCATED_START_PATTERN = r"^(?:\p{Ll}|['’]s\b)"
+BRAND_START = r"^\p{Ll}+\p{Lu}"
+
+QUALITY_FLAGS = (TOO_SHORT, MOSTLY_NON_LETTERS, HEAVY_REPETITION, TRUNCATED_START)
+
+
+def quality_flags(body: pl.Expr) -> pl.Expr:
+    """The QUALITY_FLAGS `body` raises, in that order (an empty list when none)."""
+    non_space = body.str.count_matches(r"\S")
+    letters = body.str.count_matches(r"\p{L}")
+    lines = body.str.split("\n")
+    repeated_chars = lines.list.eval(pl.element().filter(~pl.element().is_first_distinct()).str.len_chars()).list.sum()
+    checks = {
+        TOO_SHORT: body.str.count_matches(r"\S+") <= TOO_SHORT_MAX_WORDS,
+        MOSTLY_NON_LETTERS: (non_space > 0) & (letters < MIN_LETTER_SHARE * non_space),
+        HEAVY_REPETITION: repeated_chars > MAX_REPEATED_LINE_SHARE * body.str.len_chars(),
+        TRUNCATED_START: body.str.contains(TRUNCATED_START_PATTERN) & ~body.str.contains(BRAND_START),
+    }
+    flags = [pl.when(check.fill_null(False)).then(pl.lit(name)) for name, check in checks.items()]
+    return pl.concat_list(flags).list.drop_nulls()
