@@ -220,3 +220,35 @@ def test_frequent_words_of_equal_count_are_taken_in_alphabetical_order():
     )
     # Twelve words seen once: the ten first in alphabetical order are compared, so "the" and "of" are not.
     assert frequent_word_fit(texts).select("key", "tokens", "top_stop_share").rows() == [(0, 12, 0.0), (1, 5, 2 / 3)]
+
+
+def counting_detect(monkeypatch) -> list[str]:
+    """Record the text of every langdetect call `detect_language` makes."""
+    import transforms.language as language
+
+    calls: list[str] = []
+    detect_one = language._detect
+
+    def counted(sample: str):
+        calls.append(sample)
+        return detect_one(sample)
+
+    monkeypatch.setattr(language, "_detect", counted)
+    return calls
+
+
+def test_units_between_an_agreeing_first_and_last_are_not_read(monkeypatch):
+    calls = counting_detect(monkeypatch)
+    # Three paragraphs of about the same size are three units; the first and the last are English.
+    detected = detect("\n".join([ENGLISH, FRENCH, ENGLISH.replace("Tuesday", "Monday")]))
+    assert len(calls) == 2 and calls[0].startswith("The port") and calls[1].startswith("The port")
+    assert (detected["language"], detected["language_shares"]) == ("en", [])
+
+
+def test_every_unit_is_read_when_the_first_and_last_disagree(monkeypatch):
+    calls = counting_detect(monkeypatch)
+    detected = detect("\n".join([ENGLISH, ENGLISH.replace("Tuesday", "Monday"), FRENCH]))
+    assert len(calls) == 3
+    # English holds about two thirds of the letters, under the 0.75 a label needs.
+    assert detected["language_reason"] == "mixed"
+    assert [share["language"] for share in detected["language_shares"]] == ["en", "fr"]

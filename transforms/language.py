@@ -39,6 +39,12 @@ PREFIX_CHARS = 1000
 # (~6 ms each): consecutive eligible paragraphs are merged into this many groups of similar size.
 MAX_DETECTION_UNITS = 4
 
+# The units between an article's first and last are read only when those two disagree, or either is less sure than
+# this: a long article that starts and ends in one language is read in it throughout. On all 20,037 MasakhaNEWS
+# bodies this took langdetect from 27,362 calls to 23,683 (229 to 209 CPU s) and changed no label and no shares;
+# 5 articles kept `und` with another reason (vocabulary_mismatch instead of mixed).
+SKIP_MIDDLE_MIN_PROB = 0.9
+
 # An article whose paragraphs disagree keeps its top language only when that language holds at least this share
 # of the letters. Of 200 multi-paragraph English MasakhaNEWS dev articles, 199 had every paragraph group agree and
 # the other one had 0.82 English; an article a quarter or more in another language is "mixed".
@@ -412,6 +418,22 @@ def _detect(sample: str) -> tuple[str, float] | None:
     return best.lang, best.prob
 
 
+def _detect_units(units: list[tuple]) -> list[tuple]:
+    """(unit, letters, text) -> (unit, letters, text, langdetect's best) for one article's units.
+
+    The first and the last unit are read first; when both name the same language (SKIP_MIDDLE_MIN_PROB sure),
+    the units between them are taken to be in it too and are not read."""
+    if len(units) <= 2:
+        return [(*unit, _detect(unit[2][:PREFIX_CHARS])) for unit in units]
+    first, last = _detect(units[0][2][:PREFIX_CHARS]), _detect(units[-1][2][:PREFIX_CHARS])
+    if first and last and first[0] == last[0] and min(first[1], last[1]) >= SKIP_MIDDLE_MIN_PROB:
+        agreed = (first[0], min(first[1], last[1]))
+        middle = [(*unit, agreed) for unit in units[1:-1]]
+    else:
+        middle = [(*unit, _detect(unit[2][:PREFIX_CHARS])) for unit in units[1:-1]]
+    return [(*units[0], first), *middle, (*units[-1], last)]
+
+
 def _with_units(paragraphs: pl.DataFrame) -> pl.DataFrame:
     """`paragraphs` (row, paragraph, letters) -> with `unit`: eligible paragraphs (enough letters) numbered into at
     most MAX_DETECTION_UNITS consecutive groups of similar size; null for the other paragraphs."""
@@ -608,7 +630,9 @@ def _detect_batch(texts: pl.Series) -> pl.Series:
     row_units: dict[int, list] = {key: [] for key in rows}
     for key, unit, text, letters in detect_units.iter_rows():
         if letters and rows[key]["script"] in PROFILED_SCRIPTS:
-            row_units[key].append((unit, letters, text, _detect(text[:PREFIX_CHARS])))
+            row_units[key].append((unit, letters, text))
+    for key, units in row_units.items():
+        row_units[key] = _detect_units(units)
 
     # Vocabulary evidence: the units that carry the top language (the whole text for a one-unit article), and the
     # whole text for naming a language langdetect lacks. A token never spans a paragraph break, so the paragraphs
