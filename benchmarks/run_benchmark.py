@@ -360,7 +360,7 @@ def naive_baseline(corpus: Path, sample: int, tmp: Path) -> float:
 
 
 # Stages that run in worker processes, in parallel; the others run in the flow's process, one at a time.
-HEAVY_STAGES = ("detect_languages", "extract_entities")
+HEAVY_STAGES = ("annotate_slice", "detect_languages", "extract_entities")
 # The gazetteer's stage: on the workers when the run is large enough (`flows.pipeline.gazetteer_on_workers`).
 GAZETTEER_STAGE = "match_gazetteer_chunk"
 
