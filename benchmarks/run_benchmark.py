@@ -30,7 +30,7 @@ import os
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 
 import flows  # noqa: E402,F401  (Prefect defaults before Prefect is imported)
-from flows.settings import PROJECT_ROOT  # noqa: E402
+from flows.settings import DEFAULT_BATCH_SIZE, PROJECT_ROOT  # noqa: E402
 
 # ../shared beside the checkout, as everywhere else; NEWS_ETL_SHARED points elsewhere.
 SHARED_DATASETS = Path(os.environ.get("NEWS_ETL_SHARED", PROJECT_ROOT.parent / "shared")) / "datasets"
@@ -501,7 +501,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--corpus", nargs="+", choices=("bbc", "masakhanews", "scaled"), default=["bbc", "masakhanews"])
     parser.add_argument("--limit", type=int, default=None, help="at most N articles per corpus")
     parser.add_argument("--scaled-size", type=int, default=200_000)
-    parser.add_argument("--batch-size", type=int, default=500)
+    parser.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE, help=f"articles per batch (default {DEFAULT_BATCH_SIZE}, as news-etl run)")
     parser.add_argument("--task-runner", default="processes", help="where language detection and NER run (see news-etl run --help)")
     parser.add_argument("--no-naive", action="store_true", help="leave out the naive baseline")
     parser.add_argument(

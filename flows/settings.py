@@ -11,10 +11,12 @@ SQL_DIR = PROJECT_ROOT / "sql"
 DEFAULT_SOURCES = (str(PROJECT_ROOT / "seeds"),)
 DEFAULT_WAREHOUSE = os.environ.get("NEWS_ETL_WAREHOUSE", str(PROJECT_ROOT / "warehouse" / "news.duckdb"))
 
-# Articles per batch: one batch is read, cleaned, tagged and loaded in one transaction. 500 articles of news
-# is a few MB of text in memory and a few seconds of NER on one core; small enough for bounded memory,
-# large enough that Prefect's per-task bookkeeping is noise.
-DEFAULT_BATCH_SIZE = 500
+# Articles per batch: one batch is read, cleaned, tagged and loaded in one transaction. Every batch pays a fixed
+# cost: polars compiles the cleaning rules' ~150 regexes again (its regex cache holds 32 per thread), about 0.3 CPU s
+# whatever the batch size, and Prefect records ~10 task runs. On MasakhaNEWS (20k articles) batches of 2,000 instead
+# of 500 took the flow's process from 47.8 to 28.6 CPU s, Prefect's server from 19.6 to 6.9 and the run from 197 to
+# 165 s, with the same peak memory (776 against 759 MiB): a batch is ~6 MB of text.
+DEFAULT_BATCH_SIZE = 2000
 
 # Worker processes for language detection and NER: both cores of a 2-core machine. They are CPU-bound Python,
 # so threads would share one core.
