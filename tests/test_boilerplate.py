@@ -65,6 +65,50 @@ def test_footer_rules_do_not_fire_mid_body(line):
     assert reasons(f"{FILLER}\n{line}\n{FILLER}")[1] == (2, line, None)
 
 
+# The vocabularies of the languages the tests above leave out: Spanish, Portuguese, Italian, Turkish and Somali
+# (and Swahili beyond its related-story lead), each kind between two paragraphs or, for footer kinds, at the end.
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        ("Lea también: Las lluvias afectan a Lima", "related_headline"),
+        ("Suscríbete a nuestro boletín", "newsletter_promo"),
+        ("Publicidad", "advertisement"),
+        ("Leia também: Chuvas atingem São Paulo", "related_headline"),
+        ("Assine a nossa newsletter", "newsletter_promo"),
+        ("Leggi anche: Il governo approva la manovra", "related_headline"),
+        ("Iscriviti alla nostra newsletter", "newsletter_promo"),
+        ("Pubblicità", "advertisement"),
+        ("Bunu da okuyun: Ankara'da yeni görüşmeler başladı", "related_headline"),
+        ("Bültenimize abone olun", "newsletter_promo"),
+        ("Reklam", "advertisement"),
+        ("Tangazo", "advertisement"),
+        ("Akhriso sidoo kale: Roob culus oo ka da'ay Muqdisho", "related_headline"),
+        ("Xayeysiis", "advertisement"),
+    ],
+)
+def test_anywhere_rules_in_more_languages(line, reason):
+    assert reasons(f"{FILLER}\n{line}\n{FILLER}") == [(1, FILLER, None), (2, line, reason), (3, FILLER, None)]
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        ("Fuente: EFE", "source_credit"),
+        ("Síguenos en Facebook y Twitter", "social_follow"),
+        ("Fonte: Agência Brasil", "source_credit"),
+        ("Siga-nos no Facebook", "social_follow"),
+        ("Fonte: ANSA", "source_credit"),
+        ("Seguici su Facebook", "social_follow"),
+        ("Kaynak: AA", "source_credit"),
+        ("Chanzo: BBC Swahili", "source_credit"),
+        ("Tufuate kwenye Twitter", "social_follow"),
+        ("Nagala soco Facebook", "social_follow"),
+    ],
+)
+def test_footer_rules_in_more_languages(line, reason):
+    assert reasons(f"{FILLER}\n{line}")[-1] == (2, line, reason)
+
+
 @pytest.mark.parametrize(
     "sentence",
     [
