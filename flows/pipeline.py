@@ -13,7 +13,7 @@ from prefect.runtime import flow_run
 
 from flows import corpus, progress, runners, warehouse
 from flows.memory import collecting_per_step, release_freed_memory
-from flows.models import ner_pipelines, sentence_splitter
+from flows.models import ner_model_names, ner_pipelines, sentence_splitter
 from flows.settings import DEFAULT_BATCH_SIZE, DEFAULT_SOURCES, DEFAULT_WAREHOUSE, DEFAULT_WORKERS, PIPELINE_VERSION
 from transforms import records
 from transforms.articles import PreparedArticles, prepare_articles
@@ -149,11 +149,13 @@ def detect_languages(articles: pl.DataFrame) -> pl.DataFrame:
 @task(**TASK_OPTIONS)
 def extract_entities(articles: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Returns the articles with their `ner_method` and the canonical mentions."""
-    # An empty slice (every article already known) must not load the models into a process that has none.
-    pipelines = ner_pipelines() if articles.height else {}
+    # Only the models of the languages in this slice are loaded: an empty slice (every article already known) or
+    # an English-only corpus loads no French model.
+    pipelines = ner_pipelines(articles["language"].unique())
     mentions, sentences = find_mentions_and_sentences(articles, pipelines)
     mentions = with_sentence_numbers(canonicalize_mentions(mentions), sentences)
-    return articles.with_columns(ner_methods(pl.col("language"), pl.col("body_clean"), pipelines).alias("ner_method")), mentions
+    methods = ner_methods(pl.col("language"), pl.col("body_clean"), ner_model_names())
+    return articles.with_columns(methods.alias("ner_method")), mentions
 
 
 @task(**TASK_OPTIONS)

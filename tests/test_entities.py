@@ -144,7 +144,7 @@ def test_ner_methods():
             "body": ["The talks went on.", "Die Gespräche gingen weiter.", "Переговоры продолжились.", "12345"],
         }
     )
-    methods = articles.select(ner_methods(pl.col("language"), pl.col("body"), {"en": ("en_model-1", None)})).to_series()
+    methods = articles.select(ner_methods(pl.col("language"), pl.col("body"), {"en": "en_model-1"})).to_series()
     assert methods.to_list() == [
         "model:en_model-1",
         "gazetteer",

@@ -114,17 +114,17 @@ def test_a_batch_split_over_two_workers_gives_the_same_warehouse_as_one_process(
 @pytest.mark.slow
 @pytest.mark.shared_data
 def test_a_short_last_batch_goes_to_the_workers_once_they_are_started(split_corpus, one_process_warehouse, tmp_path):
-    from flows.models import ner_pipelines
+    from flows.models import ner_pipeline
 
     reference, _ = one_process_warehouse
     path = tmp_path / "news.duckdb"
-    ner_pipelines.cache_clear()
+    ner_pipeline.cache_clear()
     # Batches of 2 x MIN_ARTICLES_PER_WORKER rows: the first needs both workers, the short last one would fit here.
     result = run_flow([split_corpus], path, task_runner="processes", workers=2, batch_size=2 * MIN_ARTICLES_PER_WORKER)
     assert result["status"] == "completed"
     assert result["counts"]["articles_read"] % (2 * MIN_ARTICLES_PER_WORKER) != 0  # there is a short last batch
     # This (the flow's) process never loaded an NER model: every batch was tagged in a worker.
-    assert ner_pipelines.cache_info().currsize == 0
+    assert ner_pipeline.cache_info().currsize == 0
     assert table_contents(path) == table_contents(reference)
 
 

@@ -263,10 +263,10 @@ def take_honorifics(mentions: pl.DataFrame, articles: pl.DataFrame) -> pl.DataFr
     )
 
 
-def ner_methods(languages: pl.Expr, bodies: pl.Expr, pipelines: Mapping[str, tuple[str, Any]]) -> pl.Expr:
-    """How each article's entities are found: `model:<name>`, `gazetteer` (a Latin-script body in a language with
-    no model), or `none:<reason>`."""
-    methods = {language: f"model:{name}" for language, (name, _) in pipelines.items()}
+def ner_methods(languages: pl.Expr, bodies: pl.Expr, model_names: Mapping[str, str]) -> pl.Expr:
+    """How each article's entities are found: `model:<name>` (`model_names` maps a language to its NER model's
+    name), `gazetteer` (a Latin-script body in a language with no model), or `none:<reason>`."""
+    methods = {language: f"model:{name}" for language, name in model_names.items()}
     return (
         pl.when(languages == "und")
         .then(pl.lit("none:language undetermined"))
