@@ -622,3 +622,73 @@ def test_the_hold_between_reader_windows_comes_from_the_environment():
 
     assert hold_seconds({}) == "30.0"
     assert hold_seconds({"NEWS_ETL_HOLD_SECONDS": "1.5"}) == "1.5"
+
+
+KEYED_BEFORE_009 = {
+    "articles", "removed_lines", "related_headlines", "entity_mentions", "input_files", "article_sources", "entity_keys",
+    "article_lines", "article_repeated_lines",
+}  # fmt: skip
+
+
+def table_snapshot(con: duckdb.DuckDBPyConnection) -> dict[str, tuple]:
+    """Every base table's columns (name, type, nullable, in order) and rows, sorted."""
+    tables = [row[0] for row in con.execute("select table_name from duckdb_tables() where not internal order by table_name").fetchall()]
+    snapshot = {}
+    for table in tables:
+        columns = con.execute(
+            "select column_name, data_type, is_nullable from duckdb_columns() where table_name = ? order by column_index", [table]
+        ).fetchall()
+        rows = con.execute(f"select * exclude (applied_at) from {table}" if table == "schema_migrations" else f"select * from {table}").fetchall()
+        snapshot[table] = (columns, sorted(rows, key=repr))
+    return snapshot
+
+
+def primary_keys(con: duckdb.DuckDBPyConnection) -> set[str]:
+    return {row[0] for row in con.execute("select table_name from duckdb_constraints() where constraint_type = 'PRIMARY KEY'").fetchall()}
+
+
+def test_migration_009_keeps_every_column_and_row_and_drops_only_the_key_indexes(tmp_path, monkeypatch):
+    earlier = tmp_path / "migrations"
+    earlier.mkdir()
+    for migration in sorted(warehouse.MIGRATIONS_DIR.glob("00[1-8]_*.sql")):
+        (earlier / migration.name).write_text(migration.read_text(encoding="utf-8"), encoding="utf-8")
+    path = str(tmp_path / "w.duckdb")
+    monkeypatch.setattr(warehouse, "MIGRATIONS_DIR", earlier)
+    warehouse.start_run(path, "r1", ["/x"], "test")
+    article, sources, _ = sourced_article("a2", "Ankara is a city.\nShare this story.")
+    warehouse.load_batch(path, "r1", "test", empty_batch())
+    warehouse.load_batch(path, "r1", "test", empty_batch(articles=article, article_sources=sources, removed_lines=NO_LINES))
+    warehouse.refresh_repeated_lines(path, "test")
+    warehouse.refresh_entities(path, "test")
+    with warehouse.connect(path) as con:
+        before = table_snapshot(con)
+        assert KEYED_BEFORE_009 <= primary_keys(con)
+    monkeypatch.undo()
+    with warehouse.connect(path) as con:
+        after = table_snapshot(con)
+        assert primary_keys(con) == {"runs", "derived_state", "schema_migrations", "entity_links", "repeated_lines"}
+    migrations = after.pop("schema_migrations")
+    assert migrations[1] == [*before.pop("schema_migrations")[1], ("009_keys_without_indexes",)]
+    assert after == before
+    rows = {table: len(after[table][1]) for table in ("articles", "article_sources", "article_lines", "entity_mentions", "input_files")}
+    assert rows == {"articles": 2, "article_sources": 2, "article_lines": 3, "entity_mentions": 1, "input_files": 1}
+
+
+def test_keys_stay_unique_when_batches_load_again_and_the_check_catches_a_duplicate(tmp_path):
+    path = str(tmp_path / "w.duckdb")
+    warehouse.start_run(path, "r1", ["/x"], "test")
+    warehouse.load_batch(path, "r1", "test", empty_batch())
+    warehouse.load_batch(path, "r1", "test", empty_batch())
+    changed_input = empty_batch().input_files.with_columns(pl.lit("h2").alias("content_hash"), pl.lit(12).alias("size_bytes"))
+    changed_source = empty_batch().article_sources.with_columns(pl.lit("h2").alias("input_hash"))
+    warehouse.load_batch(path, "r2", "test", empty_batch(input_files=changed_input, article_sources=changed_source))
+    warehouse.refresh_repeated_lines(path, "test")
+    assert warehouse.query(path, "select source_uri, size_bytes, content_hash, run_id from input_files")[1] == [("/x.txt", 12, "h2", "r2")]
+    # The changed input's new version replaces the old one's sources.
+    assert warehouse.query(path, "select source_uri, input_hash, run_id from article_sources")[1] == [("/x.txt", "h2", "r2")]
+    assert warehouse.query(path, "select (select count(*) from removed_lines), (select count(*) from entity_keys), (select count(*) from article_lines)")[1] == [(1, 1, 1)]
+    assert warehouse.run_checks(path)["assert_unique_keys"] == 0
+    with warehouse.connect(path) as con:
+        con.execute("insert into removed_lines select * from removed_lines")
+        con.execute("insert into entity_keys select * from entity_keys")
+    assert warehouse.run_checks(path)["assert_unique_keys"] == 2

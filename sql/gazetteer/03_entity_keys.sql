@@ -1,2 +1,4 @@
-insert or ignore into entity_keys by name
+-- One row per entity_id: keys the warehouse already holds are not inserted again.
+insert into entity_keys by name
 select distinct entity_id, entity_key from gazetteer_mentions
+anti join entity_keys using (entity_id)

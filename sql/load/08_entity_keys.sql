@@ -1,4 +1,5 @@
-insert or ignore into entity_keys by name
+-- One row per entity_id: keys the warehouse already holds are not inserted again.
+insert into entity_keys by name
 with
 
 batch as (
@@ -11,6 +12,7 @@ final as (
         entity_key,
     from batch
     semi join new_article_ids using (article_id)
+    anti join entity_keys using (entity_id)
 )
 
 select * from final
