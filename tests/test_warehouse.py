@@ -692,3 +692,25 @@ def test_keys_stay_unique_when_batches_load_again_and_the_check_catches_a_duplic
         con.execute("insert into removed_lines select * from removed_lines")
         con.execute("insert into entity_keys select * from entity_keys")
     assert warehouse.run_checks(path)["assert_unique_keys"] == 2
+
+
+def test_a_replaced_article_takes_away_the_keys_only_it_mentioned(tmp_path):
+    path = str(tmp_path / "w.duckdb")
+
+    def batch(article_id: str, uri: str, input_hash: str, entity_ids: list[str]) -> warehouse.LoadBatch:
+        article, sources, _ = sourced_article(article_id, "Ankara and Izmir are cities.")
+        sources = sources.with_columns(pl.lit(uri).alias("source_uri"), pl.lit(uri).alias("input_uri"), pl.lit(input_hash).alias("input_hash"))
+        mentions = pl.concat(
+            [empty_batch().entity_mentions.with_columns(pl.lit(article_id).alias("article_id"), pl.lit(entity_id).alias("entity_id"),
+                                                        pl.lit(entity_id).alias("entity_key"), pl.lit(10 * number).alias("start_char"))
+             for number, entity_id in enumerate(entity_ids)]
+        )  # fmt: skip
+        inputs = empty_batch().input_files.with_columns(pl.lit(uri).alias("source_uri"), pl.lit(input_hash).alias("content_hash"))
+        return empty_batch(articles=article, article_sources=sources, entity_mentions=mentions, removed_lines=NO_LINES, input_files=inputs)
+
+    warehouse.load_batch(path, "r1", "test", batch("a1", "/x.txt", "h", ["e1", "e3"]))
+    warehouse.load_batch(path, "r1", "test", batch("a3", "/y.txt", "h", ["e3"]))
+    # /x.txt changed: a1 goes; e1 only it mentioned goes with it, e3 that a3 mentions too stays.
+    warehouse.load_batch(path, "r2", "test", batch("a2", "/x.txt", "h2", ["e2"]))
+    assert warehouse.query(path, "select entity_id from entity_keys order by entity_id")[1] == [("e2",), ("e3",)]
+    assert warehouse.query(path, "select article_id from articles order by article_id")[1] == [("a2",), ("a3",)]

@@ -6,9 +6,12 @@ replaced as (
     select source_uri, input_uri, input_hash, article_id from replaced_sources
 ),
 
+-- Other references of the same articles. (Only those: a whole-table anti join would build a hash table of every
+-- reference the warehouse holds, every batch.)
 remaining as (
     select article_sources.article_id
     from article_sources
+    semi join replaced using (article_id)
     anti join replaced using (source_uri, input_hash)
 ),
 
