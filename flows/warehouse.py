@@ -60,6 +60,10 @@ REPEATED_LINE_MIN_ARTICLES = 5
 # Longer shared lines were whole paragraphs of one story filed twice under different headlines: content, not template.
 REPEATED_LINE_MAX_CHARS = 200
 REPEATED_LINE_REASON = "repeated_in_source"
+# Statements that take `$part` of `$parts` run once per part of the articles, a part being about this many: marking
+# the repeated lines of a 200k-article warehouse whose short lines nearly all repeat held every body at once and ran
+# out of 512 MB. Parts of 20k bodies fit with room; a warehouse of 20k articles or fewer is one part.
+REPETITION_ARTICLES_PER_PART = 20_000
 
 _PARAMETER = re.compile(r"\$([a-z_][a-z0-9_]*)")
 
@@ -376,8 +380,12 @@ def refresh_repeated_lines(path: str, pipeline_version: str) -> int:
             if _recorded_fingerprint(con, "article_lines") != keying:
                 con.execute("delete from article_lines")
                 _record_derived(con, "article_lines", keying)
+            article_count = con.execute("select count(*) from articles").fetchone()[0]
+            parts = max(1, -(-article_count // REPETITION_ARTICLES_PER_PART))
             for statement in sorted(REPETITION_DIR.glob("[0-9]*.sql")):
-                _execute(con, statement.read_text(encoding="utf-8"), params)
+                sql = statement.read_text(encoding="utf-8")
+                for part in range(parts if "$part" in sql else 1):
+                    _execute(con, sql, {**params, "parts": parts, "part": part})
             _record_derived(con, "repeated_lines", _repetition_fingerprint(con, pipeline_version))
         return _repeated_line_count(con)
 

@@ -588,6 +588,17 @@ def test_repeated_lines_do_not_depend_on_load_order_and_follow_deletions(tmp_pat
     assert set(warehouse.run_checks(path).values()) == {0}
 
 
+def test_repeated_lines_marked_part_by_part_are_those_marked_at_once(tmp_path, monkeypatch):
+    articles = [sourced_article(f"a{number}", story(number)) for number in range(7)] + [sourced_article("stub", CONTACT)]
+    whole, parted = str(tmp_path / "whole.duckdb"), str(tmp_path / "parted.duckdb")
+    assert load_and_derive(whole, articles) == 7
+    # Two articles a part: eight articles in four parts, the stub's (all repeated lines) counted within its own part.
+    monkeypatch.setattr(warehouse, "REPETITION_ARTICLES_PER_PART", 2)
+    assert load_and_derive(parted, articles) == 7
+    for table in ("article_lines", "repeated_lines", "article_repeated_lines"):
+        assert warehouse.query(parted, f"select * from {table} order by all")[1] == warehouse.query(whole, f"select * from {table} order by all")[1]
+
+
 def test_repeated_lines_are_current_until_an_article_comes_or_the_version_changes(tmp_path):
     path = str(tmp_path / "w.duckdb")
     warehouse.start_run(path, "r1", ["/x"], "test")

@@ -5,12 +5,16 @@ sources as (
     select article_id, source_key from article_source_keys
 ),
 
+-- Run once per part of the articles (flows/warehouse.py): cutting the text holds the bodies of the part's articles,
+-- and all of a 200k-article warehouse's bodies did not fit in 512 MB.
 articles as (
     select article_id, body_clean from articles
+    where hash(article_id) % $parts = $part
 ),
 
 lines as (
     select article_id, line_no, start_char, line_chars, line_hash from article_lines
+    where hash(article_id) % $parts = $part
 ),
 
 repeated as (
