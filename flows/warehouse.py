@@ -46,11 +46,11 @@ READER_WINDOW_SECONDS = 2 * LOCK_RETRY_SECONDS
 
 # DuckDB keeps the blocks it reads cached up to its memory limit, 80% of the machine's memory by default, and a
 # run holds its connection: the end-of-run passes over the whole warehouse (checks, links, entities) would leave
-# the process as large as the warehouse. Bounded here; queries larger than this spill to disk instead. At 1 GB
-# the entity refresh of a 60k-article warehouse took DuckDB to 456 MB and would grow with the warehouse; the
-# end-of-run passes over that warehouse ran at 256 MB in about the same time, so 512 MB leaves room. (At 200k
-# articles 256 MB ran out in the repeated-lines pass, since reworked; 512 MB completed.)
-DUCKDB_MEMORY_LIMIT = os.environ.get("NEWS_ETL_DUCKDB_MEMORY_LIMIT", "512MB")
+# the process as large as the warehouse. Bounded here; queries larger than this spill to disk instead. At 512 MB
+# the flow's process of a 200k-article run peaked at 1,326 MiB, in those passes; at 256 MB, once the repeated
+# lines were marked part by part, at 1,073 MiB in the same time (1,751 against 1,730 s), and a 20k run and a
+# batch's load were unchanged (850 against 838 MiB; benchmarks/load_memory.py 545 against 553).
+DUCKDB_MEMORY_LIMIT = os.environ.get("NEWS_ETL_DUCKDB_MEMORY_LIMIT", "256MB")
 
 # Corpus-level boilerplate (sql/repetition/): a line that at least REPEATED_LINE_MIN_ARTICLES distinct articles of
 # one source share is a template of that source. On MasakhaNEWS (20k articles) and BBC (2.2k) such lines were
@@ -62,7 +62,7 @@ REPEATED_LINE_MAX_CHARS = 200
 REPEATED_LINE_REASON = "repeated_in_source"
 # Statements that take `$part` of `$parts` run once per part of the articles, a part being about this many: marking
 # the repeated lines of a 200k-article warehouse whose short lines nearly all repeat held every body at once and ran
-# out of 512 MB. Parts of 20k bodies fit with room; a warehouse of 20k articles or fewer is one part.
+# out of 512 MB. Parts of 20k bodies fit in 256 MB; a warehouse of 20k articles or fewer is one part.
 REPETITION_ARTICLES_PER_PART = 20_000
 
 _PARAMETER = re.compile(r"\$([a-z_][a-z0-9_]*)")
