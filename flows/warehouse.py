@@ -384,7 +384,7 @@ def refresh_repeated_lines(path: str, pipeline_version: str) -> int:
             parts = max(1, -(-article_count // REPETITION_ARTICLES_PER_PART))
             for statement in sorted(REPETITION_DIR.glob("[0-9]*.sql")):
                 sql = statement.read_text(encoding="utf-8")
-                for part in range(parts if "$part" in sql else 1):
+                for part in range(parts if "part" in _PARAMETER.findall(sql) else 1):
                     _execute(con, sql, {**params, "parts": parts, "part": part})
             _record_derived(con, "repeated_lines", _repetition_fingerprint(con, pipeline_version))
         return _repeated_line_count(con)

@@ -592,7 +592,7 @@ def test_repeated_lines_marked_part_by_part_are_those_marked_at_once(tmp_path, m
     articles = [sourced_article(f"a{number}", story(number)) for number in range(7)] + [sourced_article("stub", CONTACT)]
     whole, parted = str(tmp_path / "whole.duckdb"), str(tmp_path / "parted.duckdb")
     assert load_and_derive(whole, articles) == 7
-    # Two articles a part: eight articles in four parts, the stub's (all repeated lines) counted within its own part.
+    # Eight articles at two a part: four parts by hash of id, the stub (all repeated lines) judged within its part.
     monkeypatch.setattr(warehouse, "REPETITION_ARTICLES_PER_PART", 2)
     assert load_and_derive(parted, articles) == 7
     for table in ("article_lines", "repeated_lines", "article_repeated_lines"):
