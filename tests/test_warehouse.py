@@ -206,6 +206,27 @@ def _hold_and_write(path: str, ready, release) -> None:
             time.sleep(0.05)
 
 
+def test_gazetteer_articles_come_in_id_order_chunk_by_chunk(tmp_path):
+    path = str(tmp_path / "w.duckdb")
+    # Five gazetteer articles loaded out of id order, beside the model-read a1 the gazetteer must not be given.
+    ids = ["d5", "d2", "d4", "d1", "d3"]
+    base = empty_batch().articles
+    german = [
+        base.update(pl.DataFrame([{"article_id": i, "source_uri": f"/{i}.txt", "language": "de", "ner_method": "gazetteer"}]))
+        for i in ids
+    ]
+    articles = pl.concat([base, *german])
+    sources = pl.DataFrame(
+        {"article_id": ["a1", *ids], "source_uri": ["/x.txt", *(f"/{i}.txt" for i in ids)], "input_uri": ["/x.txt", *(f"/{i}.txt" for i in ids)],
+         "input_hash": ["h", *ids]}
+    )  # fmt: skip
+    warehouse.load_batch(path, "r1", "test", empty_batch(articles=articles, article_sources=sources))
+
+    chunks = [chunk["article_id"].to_list() for chunk in warehouse.gazetteer_articles(path, chunk_size=2)]
+
+    assert chunks == [["d1", "d2"], ["d3", "d4"], ["d5"]]
+
+
 def test_gazetteer_mentions_follow_the_names_models_found(tmp_path):
     from transforms.entities import match_known_entities, stable_id
 
