@@ -208,19 +208,12 @@ def _hold_and_write(path: str, ready, release) -> None:
 
 def test_gazetteer_articles_come_in_id_order_chunk_by_chunk(tmp_path):
     path = str(tmp_path / "w.duckdb")
-    # Five gazetteer articles loaded out of id order, beside the model-read a1 the gazetteer must not be given.
-    ids = ["d5", "d2", "d4", "d1", "d3"]
-    base = empty_batch().articles
-    german = [
-        base.update(pl.DataFrame([{"article_id": i, "source_uri": f"/{i}.txt", "language": "de", "ner_method": "gazetteer"}]))
-        for i in ids
-    ]
-    articles = pl.concat([base, *german])
-    sources = pl.DataFrame(
-        {"article_id": ["a1", *ids], "source_uri": ["/x.txt", *(f"/{i}.txt" for i in ids)], "input_uri": ["/x.txt", *(f"/{i}.txt" for i in ids)],
-         "input_hash": ["h", *ids]}
-    )  # fmt: skip
-    warehouse.load_batch(path, "r1", "test", empty_batch(articles=articles, article_sources=sources))
+    # Five gazetteer articles loaded out of id order, after the model-read a1 the gazetteer must not be given.
+    german = [sourced_article(i, "Ankara.") for i in ["d5", "d2", "d4", "d1", "d3"]]
+    gazetteer_read = [(article.with_columns(ner_method=pl.lit("gazetteer"), language=pl.lit("de")), *rest) for article, *rest in german]
+    for article, sources, mentions in [sourced_article("a1", "Ankara."), *gazetteer_read]:
+        batch = empty_batch(articles=article, article_sources=sources, entity_mentions=mentions, removed_lines=NO_LINES)
+        warehouse.load_batch(path, "r1", "test", batch)
 
     chunks = [chunk["article_id"].to_list() for chunk in warehouse.gazetteer_articles(path, chunk_size=2)]
 
