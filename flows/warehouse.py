@@ -49,8 +49,11 @@ READER_WINDOW_SECONDS = 2 * LOCK_RETRY_SECONDS
 # the process as large as the warehouse. Bounded here; queries larger than this spill to disk instead. At 512 MB
 # the flow's process of a 200k-article run peaked at 1,326 MiB, in those passes; at 256 MB, once the repeated
 # lines were marked part by part, at 1,073 MiB in the same time (1,751 against 1,730 s), and a 20k run and a
-# batch's load were unchanged (850 against 838 MiB; benchmarks/load_memory.py 545 against 553).
-DUCKDB_MEMORY_LIMIT = os.environ.get("NEWS_ETL_DUCKDB_MEMORY_LIMIT", "256MB")
+# batch's load were unchanged (850 against 838 MiB; benchmarks/load_memory.py 545 against 553). At 128 MB, with
+# the passes that join the bodies run in parts of ARTICLES_PER_PART: 40 articles run into a 200k-article warehouse
+# peaked at 843 MiB against 974 at 256 MB (slower there: 76 against 50 s, its passes mark 480k repeated lines),
+# and a batch's load at 491 / 497 MiB in a 20k / 200k warehouse (load_memory.py).
+DUCKDB_MEMORY_LIMIT = os.environ.get("NEWS_ETL_DUCKDB_MEMORY_LIMIT", "128MB")
 
 # Corpus-level boilerplate (sql/repetition/): a line that at least REPEATED_LINE_MIN_ARTICLES distinct articles of
 # one source share is a template of that source. On MasakhaNEWS (20k articles) and BBC (2.2k) such lines were
@@ -60,10 +63,12 @@ REPEATED_LINE_MIN_ARTICLES = 5
 # Longer shared lines were whole paragraphs of one story filed twice under different headlines: content, not template.
 REPEATED_LINE_MAX_CHARS = 200
 REPEATED_LINE_REASON = "repeated_in_source"
-# Statements that take `$part` of `$parts` run once per part of the articles, a part being about this many: marking
-# the repeated lines of a 200k-article warehouse whose short lines nearly all repeat held every body at once and ran
-# out of 512 MB. Parts of 20k bodies fit in 256 MB; a warehouse of 20k articles or fewer is one part.
-REPETITION_ARTICLES_PER_PART = 20_000
+# Statements over the whole warehouse that take `$part` of `$parts` (the repeated lines, the checks that compare with
+# the bodies) run once per part of the articles, a part being about this many (`_run_in_parts`): joined with
+# their lines or mentions, the bodies of a 200k-article warehouse did not fit DuckDB's memory limit at once. On
+# MasakhaNEWS copied ten times (200k articles, nearly every short line repeated), parts of 20k fit in 256 MB but
+# not in 128; parts of 10k fit in 128 MB. A warehouse of 10k articles or fewer is one part.
+ARTICLES_PER_PART = 10_000
 
 _PARAMETER = re.compile(r"\$([a-z_][a-z0-9_]*)")
 
@@ -174,6 +179,16 @@ def _execute(con: duckdb.DuckDBPyConnection, sql: str, params: Mapping[str, Any]
     if missing:
         raise ValueError(f"query needs parameter(s) {', '.join(sorted(missing))}")
     return con.execute(sql, {name: value for name, value in (params or {}).items() if name in wanted} or None)
+
+
+def _run_in_parts(con: duckdb.DuckDBPyConnection, sql: str, params: Mapping[str, Any]) -> list[tuple]:
+    """Execute one statement; one that takes `$part` runs once per part of the articles (ARTICLES_PER_PART), each
+    part being the articles whose id hashes to it. Returns the rows of every run."""
+    if "part" not in _PARAMETER.findall(sql):
+        return _execute(con, sql, params).fetchall()
+    article_count = con.execute("select count(*) from articles").fetchone()[0]
+    parts = max(1, -(-article_count // ARTICLES_PER_PART))
+    return [row for part in range(parts) for row in _execute(con, sql, {**params, "parts": parts, "part": part}).fetchall()]
 
 
 @contextmanager
@@ -380,12 +395,8 @@ def refresh_repeated_lines(path: str, pipeline_version: str) -> int:
             if _recorded_fingerprint(con, "article_lines") != keying:
                 con.execute("delete from article_lines")
                 _record_derived(con, "article_lines", keying)
-            article_count = con.execute("select count(*) from articles").fetchone()[0]
-            parts = max(1, -(-article_count // REPETITION_ARTICLES_PER_PART))
             for statement in sorted(REPETITION_DIR.glob("[0-9]*.sql")):
-                sql = statement.read_text(encoding="utf-8")
-                for part in range(parts if "part" in _PARAMETER.findall(sql) else 1):
-                    _execute(con, sql, {**params, "parts": parts, "part": part})
+                _run_in_parts(con, statement.read_text(encoding="utf-8"), params)
             _record_derived(con, "repeated_lines", _repetition_fingerprint(con, pipeline_version))
         return _repeated_line_count(con)
 
@@ -452,15 +463,17 @@ def gazetteer_sentence_numbers(path: str, article_ids: list[str]) -> pl.DataFram
 
 def gazetteer_articles(path: str, chunk_size: int) -> Iterator[pl.DataFrame]:
     """article_id, body_clean, language of the articles the gazetteer tags, `chunk_size` at a time, in a fixed order."""
-    sql = (GAZETTEER_DIR / "articles.sql").read_text(encoding="utf-8")
-    offset = 0
-    while True:
+    with connect(path) as con:
+        article_ids = con.execute((GAZETTEER_DIR / "articles.sql").read_text(encoding="utf-8")).pl()
+    texts = (GAZETTEER_DIR / "article_texts.sql").read_text(encoding="utf-8")
+    for chunk_ids in article_ids.iter_slices(chunk_size):
         with connect(path) as con:
-            chunk = _execute(con, sql, {"chunk_size": chunk_size, "chunk_offset": offset}).pl()
-        if chunk.is_empty():
-            return
+            con.register("chunk_ids", chunk_ids)
+            try:
+                chunk = con.execute(texts).pl()
+            finally:
+                con.unregister("chunk_ids")
         yield chunk
-        offset += chunk_size
 
 
 def replace_gazetteer_mentions(path: str, chunks: Iterable[pl.DataFrame]) -> int:
@@ -495,7 +508,7 @@ def run_checks(path: str) -> dict[str, int]:
     with connect(path) as con:
         for check in sorted(CHECKS_DIR.glob("assert_*.sql")):
             sql = check.read_text(encoding="utf-8")
-            results[check.stem] = con.execute(f"select count(*) from ({sql})").fetchone()[0]
+            results[check.stem] = sum(row[0] for row in _run_in_parts(con, f"select count(*) from ({sql})", {}))
     return results
 
 

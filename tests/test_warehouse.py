@@ -607,10 +607,23 @@ def test_repeated_lines_marked_part_by_part_are_those_marked_at_once(tmp_path, m
     whole, parted = str(tmp_path / "whole.duckdb"), str(tmp_path / "parted.duckdb")
     assert load_and_derive(whole, articles) == 7
     # Eight articles at two a part: four parts by hash of id, the stub (all repeated lines) judged within its part.
-    monkeypatch.setattr(warehouse, "REPETITION_ARTICLES_PER_PART", 2)
+    monkeypatch.setattr(warehouse, "ARTICLES_PER_PART", 2)
     assert load_and_derive(parted, articles) == 7
     for table in ("article_lines", "repeated_lines", "article_repeated_lines"):
         assert warehouse.query(parted, f"select * from {table} order by all")[1] == warehouse.query(whole, f"select * from {table} order by all")[1]
+
+
+@pytest.mark.parametrize("articles_per_part", [10_000, 2])
+def test_checks_run_part_by_part_count_each_failing_row_once(tmp_path, monkeypatch, articles_per_part):
+    path = str(tmp_path / "w.duckdb")
+    monkeypatch.setattr(warehouse, "ARTICLES_PER_PART", articles_per_part)
+    assert load_and_derive(path, [sourced_article(f"a{number}", story(number)) for number in range(7)]) == 7
+    with warehouse.connect(path) as con:
+        con.execute("update article_repeated_lines set text = 'moved' where article_id in ('a1', 'a4', 'a6')")
+        con.execute("delete from repeated_lines")  # every article's contact line is now unsourced
+        con.execute("insert into entity_mentions (article_id, entity_id, surface, start_char, end_char, entity_type, model_label, method) values ('a2', 'e', 'Nowhere', 0, 7, 'LOC', 'GPE', 'model:test')")
+    results = warehouse.run_checks(path)
+    assert (results["assert_repeated_lines_match_body"], results["assert_mention_offsets_match_body"]) == (3 + 7, 1)
 
 
 def test_repeated_lines_are_current_until_an_article_comes_or_the_version_changes(tmp_path):

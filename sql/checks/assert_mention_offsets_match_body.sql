@@ -1,12 +1,15 @@
 -- A mention's offsets point at its surface in the stored clean body (0-based, end exclusive).
+-- Run once per part of the articles (flows/warehouse.py): the join holds the bodies of the part's articles.
 with
 
 mentions as (
     select article_id, start_char, end_char, surface from entity_mentions
+    where hash(article_id) % $parts = $part
 ),
 
 bodies as (
     select article_id, body_clean from articles
+    where hash(article_id) % $parts = $part
 ),
 
 final as (

@@ -1,12 +1,15 @@
 -- A repeated line is where it says it is in body_clean, and only a line that is stored as its source's.
+-- Run once per part of the articles (flows/warehouse.py): the join holds the bodies of the part's articles.
 with
 
 articles as (
     select article_id, body_clean from articles
+    where hash(article_id) % $parts = $part
 ),
 
 repeated as (
     select article_id, line_no, start_char, line_chars, text, source_key from article_repeated_lines
+    where hash(article_id) % $parts = $part
 ),
 
 misplaced as (

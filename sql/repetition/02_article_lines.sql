@@ -1,11 +1,13 @@
 -- Key the lines of articles loaded since the last derivation; an article's lines never change, so keyed once.
 -- Only lines a repeated line can be are keyed: keying is most of the cost, and long paragraphs are most of the text.
+-- Run once per part of the articles, as 06 is: keying the 200k articles of one run at once held all their lines.
 insert into article_lines by name
 with
 
 articles as (
     select article_id, body_clean from articles
     anti join (select distinct article_id from article_lines) as keyed using (article_id)
+    where hash(article_id) % $parts = $part
 ),
 
 split as (

@@ -12,7 +12,7 @@ articles as (
 -- Only lines within the length limit were given a hash (02_article_lines.sql).
 candidate_lines as (
     select article_id, line_no, start_char, line_chars, line_hash from article_lines
-    where line_hash is not null
+    where line_hash is not null and line_hash % $parts = $part
 ),
 
 sourced as (
