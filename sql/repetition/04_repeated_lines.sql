@@ -9,7 +9,10 @@ articles as (
     select article_id, body_clean from articles
 ),
 
--- Only lines within the length limit were given a hash (02_article_lines.sql).
+-- Only lines within the length limit were given a hash (02_article_lines.sql). Run once per part
+-- (flows/warehouse.py), a part here being the lines whose hash falls in it, not an article's lines: a line's
+-- count needs every article that has it. Cutting the texts of a 200k-article warehouse's 480k repeated lines at
+-- once did not fit in 128 MB.
 candidate_lines as (
     select article_id, line_no, start_char, line_chars, line_hash from article_lines
     where line_hash is not null and line_hash % $parts = $part
