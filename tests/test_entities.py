@@ -61,6 +61,14 @@ def mention_frame(rows: list[tuple[str, int, str, str]]) -> pl.DataFrame:
         ("the European Union", "European Union", 4, 0),
         ("The Hague", "The Hague", 0, 0),
         ("President", None, None, None),
+        ("- BBC", "BBC", 2, 0),
+        ("“Hamas”", "Hamas", 1, -1),
+        ("“Israel's", "Israel", 1, -2),
+        ("Sen. John Smith Jr.", "John Smith Jr.", 5, 0),
+        ("U.S.", "U.S.", 0, 0),
+        ('the "Baghdad Blogger', "Baghdad Blogger", 5, 0),
+        ("President - Jane Doe", "Jane Doe", 12, 0),
+        ("—", None, None, None),
     ],
 )
 def test_trim_mentions(surface, trimmed, start_shift, end_shift):

@@ -66,6 +66,12 @@ DETERMINER_PREFIX = r"^(?:the |The (?:\S+ \S))"
 # "Israel's", "Erdoğan’s": the possessive is grammar, not name.
 POSSESSIVE_SUFFIX = r"['’]s?$"
 
+# Dashes, quotes and bullets at a span's edges are layout, not name: spaCy takes in the dash of "Title - BBC" or
+# the quote of "“Hamas" at times, and "- BBC", having two words, would win the entity's canonical name (most
+# words) over "BBC". A full stop stays ("U.S.", "Jr."), as do brackets, which come in pairs inside names.
+EDGE_PUNCTUATION_PREFIX = r"^[\p{Pd}\p{Pi}\p{Pf}\"'«»•·*\s]+"
+EDGE_PUNCTUATION_SUFFIX = r"[\p{Pd}\p{Pi}\p{Pf}\"«»•·*,;:\s]+$"
+
 # Gazetteer matching (`match_known_entities`) for languages with no model: names already known from
 # model-tagged articles, found again by exact string match.
 # Matching is on the written form, case included: in Latin script the capital is what tells "Ford" the company
@@ -302,6 +308,7 @@ def trim_mentions(mentions: pl.DataFrame) -> pl.DataFrame:
 
     Adds `honorific`: "male" or "female" when the title ends with one of the honorifics ("Mr", "Mrs"), else null.
     """
+    mentions = _trim_edge_punctuation(mentions)
     # Only a person has a title before the name; "General Motors" and "King's College" keep their first word.
     is_person = pl.col("model_label").replace_strict(ENTITY_TYPES, default=None, return_dtype=pl.String) == "PERSON"
     role = pl.when(is_person).then(pl.col("surface").str.extract(TITLE_PREFIX, 0))
@@ -321,7 +328,20 @@ def trim_mentions(mentions: pl.DataFrame) -> pl.DataFrame:
         .str.slice(title.str.len_chars(), pl.col("surface").str.len_chars() - title.str.len_chars() - possessive.str.len_chars())
         .alias("surface"),
     )
-    return trimmed.filter(pl.col("surface").str.contains(r"\p{L}"))
+    # Again after the title: 'the "Baghdad Blogger' has its quote only after the determiner.
+    return _trim_edge_punctuation(trimmed).filter(pl.col("surface").str.contains(r"\p{L}"))
+
+
+def _trim_edge_punctuation(mentions: pl.DataFrame) -> pl.DataFrame:
+    """Move each mention's start past the dashes and quotes it begins with, and its end before those it ends with."""
+    lead = pl.col("surface").str.extract(EDGE_PUNCTUATION_PREFIX, 0).fill_null("").str.len_chars()
+    rest = pl.col("surface").str.slice(lead)
+    trail = rest.str.extract(EDGE_PUNCTUATION_SUFFIX, 0).fill_null("").str.len_chars()
+    return mentions.with_columns(
+        (pl.col("start_char") + lead.cast(pl.Int32)).alias("start_char"),
+        (pl.col("end_char") - trail.cast(pl.Int32)).alias("end_char"),
+        rest.str.slice(0, rest.str.len_chars() - trail).alias("surface"),
+    )
 
 
 def link_short_forms(typed: pl.DataFrame) -> pl.DataFrame:
