@@ -52,7 +52,9 @@ READER_WINDOW_SECONDS = 2 * LOCK_RETRY_SECONDS
 # batch's load were unchanged (850 against 838 MiB; benchmarks/load_memory.py 545 against 553). At 128 MB, with
 # the passes that join the bodies run in parts of ARTICLES_PER_PART: 40 articles run into a 200k-article warehouse
 # peaked at 843 MiB against 974 at 256 MB (slower there: 76 against 50 s, its passes mark 480k repeated lines),
-# and a batch's load at 491 / 497 MiB in a 20k / 200k warehouse (load_memory.py).
+# and a batch's load at 491 / 497 MiB in a 20k / 200k warehouse (load_memory.py). The whole 200k benchmark run
+# did not peak lower (1,081 against 1,073 MiB, now set in the batch loop) and was slower (1,931 against 1,751 s;
+# an unchanged re-run 36 against 17 s), so 128 MB buys the worst case only.
 DUCKDB_MEMORY_LIMIT = os.environ.get("NEWS_ETL_DUCKDB_MEMORY_LIMIT", "128MB")
 
 # Corpus-level boilerplate (sql/repetition/): a line that at least REPEATED_LINE_MIN_ARTICLES distinct articles of
