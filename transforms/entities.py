@@ -316,18 +316,14 @@ def trim_mentions(mentions: pl.DataFrame) -> pl.DataFrame:
     title = pl.coalesce(role, determiner, pl.lit(""))
     possessive = pl.col("surface").str.extract(POSSESSIVE_SUFFIX, 0).fill_null("")
     last_title_word = role.str.extract(r"(\p{L}+)\.?\s*$", 1).str.to_lowercase()
-    trimmed = mentions.with_columns(
+    honorific = (
         pl.when(last_title_word.is_in(MALE_HONORIFICS))
         .then(pl.lit("male"))
         .when(last_title_word.is_in(FEMALE_HONORIFICS))
         .then(pl.lit("female"))
-        .alias("honorific"),
-        (pl.col("start_char") + title.str.len_chars().cast(pl.Int32)).alias("start_char"),
-        (pl.col("end_char") - possessive.str.len_chars().cast(pl.Int32)).alias("end_char"),
-        pl.col("surface")
-        .str.slice(title.str.len_chars(), pl.col("surface").str.len_chars() - title.str.len_chars() - possessive.str.len_chars())
-        .alias("surface"),
+        .alias("honorific")
     )
+    trimmed = _narrow(mentions.with_columns(honorific), title.str.len_chars(), possessive.str.len_chars())
     # Again after the title: 'the "Baghdad Blogger' has its quote only after the determiner.
     return _trim_edge_punctuation(trimmed).filter(pl.col("surface").str.contains(r"\p{L}"))
 
@@ -335,12 +331,17 @@ def trim_mentions(mentions: pl.DataFrame) -> pl.DataFrame:
 def _trim_edge_punctuation(mentions: pl.DataFrame) -> pl.DataFrame:
     """Move each mention's start past the dashes and quotes it begins with, and its end before those it ends with."""
     lead = pl.col("surface").str.extract(EDGE_PUNCTUATION_PREFIX, 0).fill_null("").str.len_chars()
-    rest = pl.col("surface").str.slice(lead)
-    trail = rest.str.extract(EDGE_PUNCTUATION_SUFFIX, 0).fill_null("").str.len_chars()
+    # Measured on what the lead leaves, so that a span of punctuation only is not counted at both ends.
+    trail = pl.col("surface").str.slice(lead).str.extract(EDGE_PUNCTUATION_SUFFIX, 0).fill_null("").str.len_chars()
+    return _narrow(mentions, lead, trail)
+
+
+def _narrow(mentions: pl.DataFrame, lead: pl.Expr, trail: pl.Expr) -> pl.DataFrame:
+    """Move each mention's start `lead` characters on and its end `trail` characters back, its surface with them."""
     return mentions.with_columns(
         (pl.col("start_char") + lead.cast(pl.Int32)).alias("start_char"),
         (pl.col("end_char") - trail.cast(pl.Int32)).alias("end_char"),
-        rest.str.slice(0, rest.str.len_chars() - trail).alias("surface"),
+        pl.col("surface").str.slice(lead, pl.col("surface").str.len_chars() - lead - trail).alias("surface"),
     )
 
 
