@@ -166,6 +166,9 @@ class _Fingerprint:
     content_hash: str
     data_bytes: int  # decompressed size
     problem: Rejected | None  # a gzip stream that is cut short or corrupt
+    # The file's bytes when it is not compressed and was read in one chunk: a file of one article is then parsed
+    # from them, not opened and read a second time.
+    data: bytes | None = None
 
 
 def _fingerprint(path: str, compressed: bool) -> _Fingerprint:
@@ -174,9 +177,12 @@ def _fingerprint(path: str, compressed: bool) -> _Fingerprint:
     data_bytes = 0
     inflater = zlib.decompressobj(wbits=zlib.MAX_WBITS | 16) if compressed else None
     problem = None
+    chunks: list[bytes] = []
     with open(path, "rb") as handle:
         while chunk := handle.read(READ_CHUNK_BYTES):
             digest.update(chunk)
+            if len(chunks) < 2:
+                chunks.append(chunk)
             if inflater is None:
                 data_bytes += len(chunk)
                 continue
@@ -192,7 +198,8 @@ def _fingerprint(path: str, compressed: bool) -> _Fingerprint:
                     problem = Rejected("corrupt_gzip", f"not a valid gzip stream: {error}")
     if inflater is not None and problem is None and not inflater.eof:
         problem = Rejected("truncated_gzip", f"the compressed stream ends before its end marker ({data_bytes} bytes decompressed)")
-    return _Fingerprint(digest.hexdigest(), data_bytes, problem)
+    whole = b"".join(chunks) if inflater is None and len(chunks) < 2 else None
+    return _Fingerprint(digest.hexdigest(), data_bytes, problem, whole)
 
 
 def _open_binary(path: str, compressed: bool) -> BinaryIO:
@@ -314,7 +321,8 @@ class CorpusReader:
         """One file, one article (.txt, .html)."""
         if fingerprint.data_bytes > limit:
             raise _FileRejected("too_large", f"{fingerprint.data_bytes} bytes, limit {limit}")
-        decoded = decode_bytes(_read_capped(uri, compressed, limit + 1), limit)
+        data = fingerprint.data if fingerprint.data is not None else _read_capped(uri, compressed, limit + 1)
+        decoded = decode_bytes(data, limit)
         if isinstance(decoded, Rejected):
             raise _FileRejected(decoded.reason, decoded.detail)
         document = to_document(decoded, uri, fingerprint.content_hash)

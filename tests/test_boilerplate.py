@@ -305,6 +305,29 @@ def test_word_boundary_rules_give_what_a_plain_contains_gives():
     assert 0 < matched.sum() < lines.height
 
 
+def test_line_rules_give_what_a_plain_contains_and_length_check_gives():
+    # `_line_matches` hands a line over the limit to the pattern as an empty string; the answers must not change,
+    # at the limit, one character over it, or far over it.
+    matches = 0
+    for rule in boilerplate.RULES:
+        samples = [line for line in BOUNDARY_LINES if len(line) <= rule.max_chars] or BOUNDARY_LINES[:1]
+        texts = samples + [line.ljust(rule.max_chars, "x") for line in samples] + [line.ljust(rule.max_chars + 1, "x") for line in samples]
+        texts += [line + " more" * rule.max_chars for line in samples]
+        lines = pl.DataFrame({"text": texts})
+        fast = lines.select(boilerplate._line_matches(pl.col("text"), rule.pattern, rule.max_chars)).to_series().to_list()
+        plain = lines.select(
+            pl.col("text").str.contains(rule.pattern) & (pl.col("text").str.len_chars() <= rule.max_chars)
+        ).to_series().to_list()
+        assert fast == plain, rule.pattern
+        matches += sum(fast)
+    # Lines at the limit match, so the comparison covers both answers.
+    assert matches > 0
+    limit = pl.DataFrame({"text": ["Advertisement", "Advertisement "]}).select(
+        boilerplate._line_matches(pl.col("text"), r"^Advertisement\s*$", 13)
+    )
+    assert limit.to_series().to_list() == [True, False]
+
+
 def test_bbc_picture_block_goes_and_the_paragraph_after_it_stays():
     block = [
         "Delegates leave the hall in Geneva.Image copyrightEXAMPLE IMAGES",

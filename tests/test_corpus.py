@@ -64,7 +64,7 @@ import os  # noqa: E402
 import pyarrow as pa  # noqa: E402
 import pyarrow.parquet as pq  # noqa: E402
 
-from flows.corpus import CorpusReader, InputDone, Rejection, input_kind  # noqa: E402
+from flows.corpus import READ_CHUNK_BYTES, CorpusReader, InputDone, Rejection, input_kind  # noqa: E402
 from tests.conftest import SHARED_DIR  # noqa: E402
 from transforms.decoding import ENCODING_SAMPLE_BYTES  # noqa: E402
 
@@ -210,6 +210,20 @@ def test_too_large_articles(tmp_path):
         ("rows.jsonl#row=1", "too_large", "200 bytes of text, limit 100"),
         ("rows.jsonl#row=2", "too_large", "a line over 400 characters"),
     ]
+
+
+def test_a_text_file_reads_whole_in_one_chunk_in_several_and_gzipped(tmp_path):
+    # A file of one chunk is parsed from the bytes its fingerprint read; a longer or compressed one is read again.
+    small = "Der Bürgermeister sprach.\n" * 10
+    large = "Le maire a parlé.\n" * (2 * READ_CHUNK_BYTES // 18)
+    (tmp_path / "a.txt").write_text(small, encoding="utf-8")
+    (tmp_path / "b.txt").write_text(large, encoding="utf-8")
+    with gzip.open(tmp_path / "c.txt.gz", "wt", encoding="utf-8") as handle:
+        handle.write(small)
+    documents, rejections, finished = flat(read_all([tmp_path]))
+    assert rejections == []
+    assert [(short(doc.source_uri), doc.text) for doc in documents] == [("a.txt", small), ("b.txt", large), ("c.txt.gz", small)]
+    assert [item.status for item in finished] == ["loaded"] * 3
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,6 @@
 import pytest
 
-from transforms.decoding import Decoded, Rejected, decode_bytes, garbage_share
+from transforms.decoding import GARBAGE, Decoded, Rejected, decode_bytes, garbage_share
 
 PORTUGUESE = "Lisboa, Portugal — A Câmara anunciou “obras” na estação, disse o presidente da câmara. Ação e coração. "
 
@@ -34,6 +34,31 @@ def test_high_bytes_without_meaning_are_undecodable():
     assert decoded.reason == "undecodable"
 
 
-@pytest.mark.parametrize(("text", "share"), [("", 0.0), ("abcd", 0.0), ("ab\x01\x02", 0.5), ("a\nb\tc", 0.0), ("\ufffd\ufffdab", 0.5)])
+@pytest.mark.parametrize(
+    ("text", "share"),
+    [
+        ("", 0.0),
+        ("abcd", 0.0),
+        ("ab\x01\x02", 0.5),
+        ("a\nb\tc", 0.0),
+        ("a\r\nb", 0.0),
+        ("\ufffd\ufffdab", 0.5),
+        ("no\u00a0break", 0.0),
+        ("a\x0bb\x0c", 0.0),
+        ("\ue000abc", 0.25),
+        ("\u0378abc", 0.25),
+        ("\ud800abc", 0.25),
+    ],
+)
 def test_garbage_share(text, share):
     assert garbage_share(text) == share
+
+
+def test_garbage_share_agrees_with_the_class_on_every_code_point():
+    # The shortcut for printable text must never hide a character the class counts, nor count one it does not.
+    disagree = [
+        hex(point)
+        for point in range(0x110000)
+        if garbage_share(chr(point)) != (1.0 if GARBAGE.fullmatch(chr(point)) else 0.0)
+    ]
+    assert disagree == []

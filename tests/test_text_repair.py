@@ -53,3 +53,9 @@ def test_repair_keeps_null():
 def test_repair_is_idempotent(raw):
     once = repair(raw)
     assert repair(once) == once
+
+
+def test_only_the_texts_not_composed_are_normalized_and_rows_keep_their_places():
+    texts = ["caf\u00e9 as written", "cafe\u0301 decomposed", None, "plain", "A\u030angstr\u00f6m"]
+    repaired = pl.DataFrame({"text": texts}, schema={"text": pl.String}).select(repair_text(pl.col("text"))).to_series().to_list()
+    assert repaired == ["caf\u00e9 as written", "caf\u00e9 decomposed", None, "plain", "\u00c5ngstr\u00f6m"]

@@ -6,7 +6,7 @@ import polars as pl
 
 from transforms.boilerplate import clean_articles
 from transforms.ids import content_key, stable_id
-from transforms.quality import quality_flags
+from transforms.quality import quality_flags, word_count
 from transforms.text_repair import repair_text
 
 
@@ -35,9 +35,9 @@ def prepare_articles(docs: pl.DataFrame) -> PreparedArticles:
         .join(cleaned.articles.rename({"doc_id": "article_id"}), on="article_id", how="left", maintain_order="left")
         .with_columns(
             pl.col("body_clean").str.len_chars().cast(pl.Int32).alias("char_count"),
-            pl.col("body_clean").str.count_matches(r"\S+").cast(pl.Int32).alias("word_count"),
-            quality_flags(pl.col("body_clean")).alias("quality_flags"),
+            word_count(pl.col("body_clean")).alias("word_count"),
         )
+        .with_columns(quality_flags(pl.col("body_clean"), pl.col("word_count")).alias("quality_flags"))
     )
     removed = cleaned.lines.filter(pl.col("reason").is_not_null()).rename({"doc_id": "article_id"})
     related = cleaned.related_headlines.rename({"doc_id": "article_id"})

@@ -56,7 +56,7 @@ ROW_FALLBACK_ENCODING = "windows-1252"
 
 # Characters no text encoding produces on purpose: controls (but line breaks and tabs), unassigned code points, private
 # use, lone surrogates and U+FFFD. One compiled class: a Python loop over characters was the reader's hottest line.
-_GARBAGE = regex.compile(r"[[\p{Cc}\p{Cn}\p{Co}\p{Cs}\ufffd]--[\n\r\t\f\v]]", regex.V1)
+GARBAGE = regex.compile(r"[[\p{Cc}\p{Cn}\p{Co}\p{Cs}\ufffd]--[\n\r\t\f\v]]", regex.V1)
 
 # Bytes a stream decoder could not decode come back as U+DC80..U+DCFF ("surrogateescape"); JSON escapes such as
 # "\ud800" give other lone surrogates. Neither can be stored: polars and DuckDB hold valid UTF-8 only.
@@ -83,7 +83,15 @@ class Encoding:
 
 def garbage_share(text: str) -> float:
     """Share of characters that no text encoding produces on purpose."""
-    return len(_GARBAGE.findall(text)) / len(text) if text else 0.0
+    if not text:
+        return 0.0
+    # Every garbage character but U+FFFD is one Python does not print, and so are line breaks and tabs. Most texts,
+    # once those are taken out, print whole and hold no U+FFFD: their share is 0 without the class scanning them,
+    # which took a quarter of the reader's time (1.3 of 3.4 CPU s over MasakhaNEWS, against 0.3 this way). A text
+    # with any other unprintable character (a no-break space, a zero-width joiner) is scanned.
+    if "\ufffd" not in text and text.replace("\n", "").replace("\r", "").replace("\t", "").isprintable():
+        return 0.0
+    return len(GARBAGE.findall(text)) / len(text)
 
 
 def sniff_binary(block: bytes) -> Rejected | None:
