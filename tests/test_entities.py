@@ -332,6 +332,46 @@ def test_the_lean_sentence_splitter_splits_like_the_full_blank_pipeline():
     assert sentence_starts(SPLIT_SAMPLES, sentence_splitter).equals(sentence_starts(SPLIT_SAMPLES, full_splitter))
 
 
+# Texts where tokenizing only the runs around terminators could go wrong: whitespace runs that are tokens,
+# punctuation after a terminator (in the same run, in the next, in several), terminators inside words and
+# numbers, a terminator ending the text, runs of terminators, other scripts' full stops, a lone full stop.
+SPLIT_EDGES = [
+    ("en", "end.\n\n\"Next one.\" (Yes) U.S. 3.5 www.bbc.co.uk. Mr. Smith... ok?! fine"),
+    ("en", "One.  Two.\tThree. \" \" ( Four. \u00a0Five.\u2003Six"),
+    ("en", "Wait . . . what? \"Really?\" — \"Yes.\" ’Tis done. 'Quoted.' [Bracket.] {Brace.} Last."),
+    ("en", ". Starts with a stop.\n.\n..\nEnds with spaces.   "),
+    ("yo", "Ó dáa. Ẹ ṣé! Ṣé o wá? Bẹ́ẹ̀ ni.\n«Ó parí.» Àwa náà."),
+    ("so", "Wuxuu yidhi: “Waan tagi doonnaa.” Kadib wuu tagay. (Haa.) Maya."),
+    ("am", "ጠቅላይ ሚኒስትሩ ተናገሩ። ስብሰባው ተጠናቀቀ፧ አዎ።ቀጣይ ዜና"),
+    ("xx", "a.b.c. d!e?f g।h ॥ i"),
+    ("en", ""),
+    ("en", "No terminator at all"),
+]
+
+
+def test_sentence_starts_equal_the_whole_parse_of_the_splitter():
+    from flows.models import sentence_splitter
+    from transforms.entities import _doc_sentence_starts
+
+    articles = pl.DataFrame(
+        {
+            "article_id": [f"{number:02d}" for number in range(len(SPLIT_EDGES))],
+            "body_clean": [body for _, body in SPLIT_EDGES],
+            "language": [language for language, _ in SPLIT_EDGES],
+        }
+    )
+    whole_parse = [
+        (article_id, start)
+        for article_id, (language, body) in zip(articles["article_id"], SPLIT_EDGES)
+        for start in _doc_sentence_starts(body, sentence_splitter(language)(body))
+    ]
+    assert sentence_starts(articles, sentence_splitter).rows() == whole_parse
+    # The whole parse itself, so that a change in spaCy shows here: the quote after the blank line starts one, the
+    # closing quote and bracket stay in theirs ("Yes" starts the next), "U.S.", "3.5", the address and "Mr." are
+    # not ends, "..." is no terminator, and "?!" is one end.
+    assert [start for article_id, start in whole_parse if article_id == "00"] == [0, 5, 6, 19, 48, 66]
+
+
 def test_the_ner_parse_gives_the_sentences_the_splitter_gives():
     from flows.models import sentence_splitter
 
