@@ -134,7 +134,7 @@ def discover_inputs(sources: list[str]) -> pl.DataFrame:
         if path.is_file():
             paths.add(str(path.resolve()))
         elif path.is_dir():
-            paths.update(str(child.resolve()) for child in path.rglob("*") if child.is_file() and _is_input(child))
+            paths.update(_input_files_under(os.path.realpath(path)))
         elif glob.has_magic(source):
             matches = [Path(match) for match in glob.glob(str(path), recursive=True)]
             paths.update(str(match.resolve()) for match in matches if match.is_file() and _is_input(match))
@@ -148,6 +148,27 @@ def discover_inputs(sources: list[str]) -> pl.DataFrame:
         columns["size_bytes"].append(stat.st_size)
         columns["modified_at_ns"].append(stat.st_mtime_ns)
     return pl.DataFrame(columns, schema=INPUT_SCHEMA)
+
+
+def _input_files_under(folder: str) -> Iterator[str]:
+    """The input files below `folder` (a resolved path), resolved, as `Path.rglob` and `Path.resolve` find them:
+    symlinked folders are not entered, and a symlinked file counts as the file it points to.
+
+    Walked with `os.scandir`, whose entries know their type without a system call: resolving and testing each
+    path took 0.78 s per 20,000 files; a file below a resolved folder, not itself a link, is already resolved."""
+    try:
+        entries = list(os.scandir(folder))
+    except PermissionError:  # as rglob: a folder we may not read is left out
+        return
+    for entry in entries:
+        if entry.is_dir(follow_symlinks=False):
+            yield from _input_files_under(entry.path)
+        elif not _is_input(Path(entry.name)):
+            continue
+        elif entry.is_file(follow_symlinks=False):
+            yield entry.path
+        elif entry.is_symlink() and os.path.isfile(entry.path):
+            yield os.path.realpath(entry.path)
 
 
 def input_kind(source_uri: str) -> tuple[str | None, bool]:

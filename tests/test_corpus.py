@@ -1,3 +1,4 @@
+import os
 from pathlib import Path
 
 import pytest
@@ -54,6 +55,21 @@ def test_inputs_are_sorted_by_path_components_not_by_string(tmp_path):
         (tmp_path / relative).write_text("text", encoding="utf-8")
     assert names(discover_inputs([str(tmp_path)]), tmp_path) == ["B.txt", "a/b.txt", "a/z/d.txt", "a-c.txt"]
 
+
+
+def test_a_folder_s_links_read_as_rglob_and_resolve_do(tmp_path):
+    # A linked file is the file it points to (found once), a linked folder is not entered, a broken link and a
+    # pipe are no files; a hidden folder's visible files are inputs.
+    root, elsewhere = tmp_path / "root", tmp_path / "elsewhere"
+    for relative in ("root/a/b.txt", "root/.cache/c.txt", "elsewhere/d.txt"):
+        (tmp_path / relative).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / relative).write_text("text", encoding="utf-8")
+    (root / "linked.txt").symlink_to(root / "a" / "b.txt")
+    (root / "outside.txt").symlink_to(elsewhere / "d.txt")
+    (root / "linked_folder").symlink_to(elsewhere, target_is_directory=True)
+    (root / "broken.txt").symlink_to(tmp_path / "nowhere.txt")
+    os.mkfifo(root / "pipe.txt")
+    assert names(discover_inputs([str(root)]), tmp_path) == ["elsewhere/d.txt", "root/.cache/c.txt", "root/a/b.txt"]
 
 # --- input kinds, streaming reads and quarantine -------------------------------------------------------------------
 
