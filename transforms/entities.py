@@ -151,10 +151,25 @@ def find_mentions_and_sentences(
     return complete_mentions(mentions, articles, spans), sentences
 
 
+_WHITESPACE = re.compile(r"\s+")
+_NEWLINE = re.compile("\n")
+
+
+def _line_starts(body: str) -> set[int]:
+    """Where the lines of `body` begin: each is a sentence start whatever the splitter says."""
+    return {0} | {match.end() for match in _NEWLINE.finditer(body)}
+
+
+def _run_end(body: str, position: int) -> int:
+    """Where the run of non-space characters at or after `position` ends: at the next whitespace, or the end."""
+    space = _WHITESPACE.search(body, position)
+    return space.start() if space else len(body)
+
+
 def _doc_sentence_starts(body: str, doc: Any) -> list[int]:
     """Where the sentences of one parsed body begin: at the first non-space token of each sentence spaCy marks, and
     at every paragraph (line): a headline-like paragraph without a full stop is still a sentence of its own."""
-    starts = {0} | {offset + 1 for offset, char in enumerate(body) if char == "\n"}
+    starts = _line_starts(body)
     for sentence in doc.sents:
         first = next((token.idx for token in sentence if not token.is_space), None)
         if first is not None:
@@ -184,10 +199,6 @@ def sentence_starts(articles: pl.DataFrame, splitter_for: Callable[[str], Any]) 
     return pl.DataFrame(rows, schema=SENTENCE_SCHEMA).sort("article_id", "sentence_start")
 
 
-_WHITESPACE = re.compile(r"\s+")
-_NEWLINE = re.compile("\n")
-
-
 class _SentenceSplit:
     """spaCy's sentencizer over its tokenizer, without tokenizing most of the text.
 
@@ -213,7 +224,7 @@ class _SentenceSplit:
         return tokens
 
     def starts(self, body: str) -> list[int]:
-        starts = {0} | {match.end() for match in _NEWLINE.finditer(body)}
+        starts = _line_starts(body)
         after_terminator = False
         done = 0  # where the runs read so far end
         for match in self._terminator.finditer(body):
@@ -222,8 +233,7 @@ class _SentenceSplit:
             run_start = match.start()
             while run_start > done and not body[run_start - 1].isspace():
                 run_start -= 1
-            space = _WHITESPACE.search(body, match.start())
-            run_end = space.start() if space else len(body)
+            run_end = _run_end(body, match.start())
             if after_terminator:
                 after_terminator = not self._start_between(body, done, run_start, starts)
             for offset, is_terminator, is_punct in self._tokens_of(body[run_start:run_end]):
@@ -250,8 +260,7 @@ class _SentenceSplit:
                     return True
                 position = space.end()
                 continue
-            space = _WHITESPACE.search(body, position)
-            run_end = space.start() if space else len(body)
+            run_end = _run_end(body, position)
             # A token is punctuation when all its characters are; a run's first token starts with its first one.
             if not unicodedata.category(body[position]).startswith("P"):
                 starts.add(position)
