@@ -16,6 +16,7 @@ import json
 import sys
 import threading
 import time
+from functools import cache
 from typing import Any, TextIO
 
 from flows import warehouse
@@ -34,10 +35,16 @@ class _MallInfo2(ctypes.Structure):
     ]  # fmt: skip
 
 
+@cache
+def _mallinfo2():
+    """glibc's mallinfo2, looked up once rather than at every sample."""
+    function = ctypes.CDLL("libc.so.6").mallinfo2
+    function.restype = _MallInfo2
+    return function
+
+
 def _mallinfo() -> dict[str, int]:
-    libc = ctypes.CDLL("libc.so.6")
-    libc.mallinfo2.restype = _MallInfo2
-    info = libc.mallinfo2()
+    info = _mallinfo2()()
     return {
         "glibc_arena_mib": info.arena >> 20,
         "glibc_in_use_mib": info.uordblks >> 20,

@@ -56,7 +56,6 @@ def test_inputs_are_sorted_by_path_components_not_by_string(tmp_path):
     assert names(discover_inputs([str(tmp_path)]), tmp_path) == ["B.txt", "a/b.txt", "a/z/d.txt", "a-c.txt"]
 
 
-
 def test_a_folder_s_links_read_as_rglob_and_resolve_do(tmp_path):
     # A linked file is the file it points to (found once), a linked folder is not entered, a broken link and a
     # pipe are no files; a hidden folder's visible files are inputs.
@@ -70,6 +69,7 @@ def test_a_folder_s_links_read_as_rglob_and_resolve_do(tmp_path):
     (root / "broken.txt").symlink_to(tmp_path / "nowhere.txt")
     os.mkfifo(root / "pipe.txt")
     assert names(discover_inputs([str(root)]), tmp_path) == ["elsewhere/d.txt", "root/.cache/c.txt", "root/a/b.txt"]
+
 
 # --- input kinds, streaming reads and quarantine -------------------------------------------------------------------
 
