@@ -440,6 +440,36 @@ def test_a_follow_line_ending_in_a_handle_goes_mid_body():
 
 
 @pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        ("@BBCNews", "bare_url"),
+        ("Follow @jane_doe99", "social_follow"),
+        # A handle is what the networks allow, ASCII letters, digits and "_": these are not handles.
+        ("@Jürgen", None),
+        ("Follow @Jürgen", None),
+    ],
+)
+def test_a_handle_is_ascii_as_the_networks_allow(line, reason):
+    assert reasons(f"{FILLER}\n{line}\n{FILLER}")[1] == (2, line, reason)
+
+
+@pytest.mark.parametrize(
+    ("inside", "reason"),
+    [
+        ("Senate passes the budget", "related_headline"),
+        ("S" * 200, "related_headline"),
+        ("S" * 199 + ".", "related_headline"),
+        # Over 200 characters inside the brackets the line is over the rule's limit; under 15 it is too short.
+        ("S" * 201, None),
+        ("Senate passes", None),
+    ],
+)
+def test_a_bracketed_link_holds_15_to_200_characters(inside, reason):
+    line = f"[{inside}]"
+    assert reasons(f"{FILLER}\n{line}\n{FILLER}")[1] == (2, line, reason)
+
+
+@pytest.mark.parametrize(
     "sentence",
     [
         "Supporters were urged to follow the campaign on Twitter, organisers said.",
