@@ -305,6 +305,12 @@ def test_word_boundary_rules_give_what_a_plain_contains_gives():
     assert 0 < matched.sum() < lines.height
 
 
+def test_a_loosened_pattern_has_no_word_boundaries_nor_upper_bounds_outside_classes():
+    # A class keeps its braces, an escaped backslash before "b" is no boundary, an escape's braces are no bound.
+    pattern = r"^\bby\b .{0,60}?[a{1,2}]\x{FFFD}{2,5}\\b\p{Lu}{3}"
+    assert boilerplate._loosened(pattern) == r"^by .{0,}?[a{1,2}]\x{FFFD}{2,}\\b\p{Lu}{3}"
+
+
 def test_line_rules_give_what_a_plain_contains_and_length_check_gives():
     # `_line_matches` hands a line over the limit to the pattern as an empty string; the answers must not change,
     # at the limit, one character over it, or far over it.

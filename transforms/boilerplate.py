@@ -14,6 +14,7 @@ footer/header kinds fire only in the contiguous block of candidate lines at the 
 against the hand-labelled gold set by `python -m flows.evaluation.boilerplate`.
 """
 
+import re
 from dataclasses import dataclass
 
 import polars as pl
@@ -852,17 +853,49 @@ class CleanResult:
     related_headlines: pl.DataFrame  # doc_id, headline_no, headline
 
 
+_BOUNDED_REPETITION = re.compile(r"\{(\d+),\d+\}")
+
+
 def _contains(line: pl.Expr, pattern: str) -> pl.Expr:
     """`line.str.contains(pattern)`, without the slow path a word boundary takes on non-ASCII text.
 
     Rust's regex engine cannot run a Unicode word boundary (`\\b`) in its fast DFA once a line holds a non-ASCII
     character; it falls back to an engine 20-50 times slower over the whole line, and most of MasakhaNEWS is not
-    ASCII. Without its `\\b` assertions a pattern matches a superset of the lines, fast; the exact pattern then
-    runs only on those, every other line handed to it as an empty string. Same answers, measured ~25x faster."""
+    ASCII. Loosened (`_loosened`: no `\\b`, no upper bounds) a pattern matches a superset of the lines, fast; the
+    exact pattern then runs only on those, every other line handed to it as an empty string. Same answers, measured
+    ~25x faster."""
     if r"\b" not in pattern:
         return line.str.contains(pattern)
-    may_match = line.str.contains(pattern.replace(r"\b", ""))
+    may_match = line.str.contains(_loosened(pattern))
     return may_match & pl.when(may_match).then(line).otherwise(pl.lit("")).str.contains(pattern)
+
+
+def _loosened(pattern: str) -> str:
+    """`pattern` without its word boundaries and with each bounded repetition `{m,n}` (outside a class) made `{m,}`:
+    it matches every line `pattern` matches, and more.
+
+    Polars compiles every pattern again for each batch (its cache holds 32 a thread), and a bounded repetition is
+    compiled as n copies of what it repeats: the loosened prefilters compile in ~32 ms a batch instead of ~54."""
+    out, index, class_depth = [], 0, 0
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "\\":
+            escape = pattern[index : index + 2]
+            out.append("" if escape == r"\b" and class_depth == 0 else escape)
+            index += 2
+            continue
+        bounded = _BOUNDED_REPETITION.match(pattern, index) if char == "{" and class_depth == 0 else None
+        if bounded:
+            out.append(f"{{{bounded.group(1)},}}")
+            index = bounded.end()
+            continue
+        if char == "[":
+            class_depth += 1
+        elif char == "]" and class_depth > 0:
+            class_depth -= 1
+        out.append(char)
+        index += 1
+    return "".join(out)
 
 
 def _line_matches(line: pl.Expr, pattern: str, max_chars: int) -> pl.Expr:
