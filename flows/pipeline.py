@@ -3,7 +3,6 @@ check -> publish. Tasks are thin wrappers; the logic lives in `transforms/` and 
 
 from collections import Counter, deque
 from collections.abc import Callable, Iterator
-from itertools import islice
 from dataclasses import dataclass
 
 import polars as pl
@@ -17,7 +16,7 @@ from flows.memory import collecting_per_step, release_freed_memory
 from flows.models import ner_model_names, ner_pipelines, sentence_splitter
 from flows.settings import DEFAULT_BATCH_SIZE, DEFAULT_SOURCES, DEFAULT_WAREHOUSE, DEFAULT_WORKERS, PIPELINE_VERSION
 from transforms import records
-from transforms.articles import PreparedArticles, prepare_batches
+from transforms.articles import PreparedArticles, prepare_articles
 from transforms.decoding import DEFAULT_MAX_ARTICLE_BYTES
 from transforms.entities import (
     canonicalize_mentions,
@@ -44,12 +43,6 @@ INPUT_FILE_SCHEMA = {
 # above where it started.
 GAZETTEER_CHUNK = 2500
 GAZETTEER_ARTICLE_SCHEMA = {"article_id": pl.String, "body_clean": pl.String, "language": pl.String}
-
-# Read batches cleaned in one call, after the first (cleaned alone, so the workers start at once): each call pays
-# ~0.17 CPU s of regex compiles whatever its size (`prepare_batches`). Batches stay the unit of tagging and loading,
-# whose size bounds memory and keeps both workers busy (batches of 5,000 and 10,000 instead of 2,000 took
-# MasakhaNEWS from 115 to 147 and 136 s end to end); a call of three holds two cleaned batches a little longer.
-BATCHES_PER_CLEAN = 3
 
 # Frames travel between tasks in memory; Prefect's default cache key would try to hash them.
 TASK_OPTIONS = {"cache_policy": NO_CACHE, "persist_result": False}
@@ -137,17 +130,8 @@ def read_batches(reader: corpus.CorpusReader, batch_size: int) -> Iterator[ReadB
 
 
 @task(**TASK_OPTIONS)
-def clean(batches: list[pl.DataFrame]) -> list[PreparedArticles]:
-    return prepare_batches(batches)
-
-
-def cleaned_batches(reads: Iterator[ReadBatch], per_clean: int) -> Iterator[tuple[ReadBatch, PreparedArticles]]:
-    """Each read batch with its cleaned articles, in reading order: the first cleaned alone, then `per_clean` at a
-    time (BATCHES_PER_CLEAN)."""
-    size = 1
-    while group := list(islice(reads, size)):
-        yield from zip(group, clean([read.docs for read in group]), strict=True)
-        size = per_clean
+def clean(docs: pl.DataFrame) -> PreparedArticles:
+    return prepare_articles(docs)
 
 
 @task(**TASK_OPTIONS)
@@ -211,14 +195,14 @@ def load_corpus(
 ) -> None:
     """Read, clean, tag and load the reader's inputs batch by batch, counting into `counts`.
 
-    One batch is tagged by the workers while the next is read and cleaned here (a few batches at a time,
-    `cleaned_batches`); batches load in reading order."""
+    One batch is tagged by the workers while the next is read and cleaned here; batches load in reading order."""
     tagging: TaggingBatch | None = None
     # Small runs (the seeds, a quiet hour of a feed) are tagged here and never start a worker. Once a batch has
     # needed the workers, every later one goes to them too: a short last batch tagged here would load the
     # models into this process as well, and leave the workers idle while it is tagged.
     in_workers = False
-    for read, prepared in cleaned_batches(read_batches(reader, batch_size), BATCHES_PER_CLEAN):
+    for read in read_batches(reader, batch_size):
+        prepared = clean(read.docs)
         if tagging is not None and tagging.read.replaces:
             # Its load deletes what an earlier version of an input held. An article of that version which this
             # batch also holds is new again, and this batch can only tell once that load is done.
