@@ -179,7 +179,8 @@ HAT_TIP = r"(?i)^(?:h/t|hat tip)\b:?\s*(?:to\s+)?\S.{0,80}$"
 
 # A handle's characters: the networks named below allow only ASCII letters, digits and the underscore. Also why it
 # is not `\w`: a run of 30 Unicode word characters is a large automaton, and polars compiles every pattern again
-# for each batch (its cache holds 32 a thread); five handle patterns cost ~35 ms a batch that way, ~2 with ASCII.
+# for each batch (its cache holds 32 a thread); the six compiled patterns with a bounded handle took ~45 ms a batch
+# with `\w`, ~9 with ASCII.
 HANDLE_CHAR = r"[A-Za-z0-9_]"
 
 # Social networks named in follow/share lines.
