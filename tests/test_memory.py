@@ -66,3 +66,32 @@ def test_a_step_frees_the_cycles_it_left_while_what_existed_before_the_run_stays
         finally:
             gc.enable()
     assert gc.get_freeze_count() == 0
+
+
+def test_a_run_starts_by_collecting_young_garbage_and_freezes_old_garbage_until_it_ends():
+    import gc
+    import weakref
+
+    class Node:
+        pass
+
+    gc.disable()  # no automatic collection moves the nodes between generations behind the test's back
+    try:
+        old = Node()
+        old.itself = old
+        gc.collect()  # `old` lives through a full collection: it is in the oldest generation now
+        old_gone = weakref.ref(old)
+        young = Node()
+        young.itself = young
+        young_gone = weakref.ref(young)
+        del old, young  # both are unreachable cycles now
+        with memory.collecting_per_step():
+            assert young_gone() is None
+            # The start does not walk the oldest generation: its garbage waits, frozen, until the run is over.
+            assert old_gone() is not None
+            memory.release_freed_memory()
+            assert old_gone() is not None
+        gc.collect()
+        assert old_gone() is None
+    finally:
+        gc.enable()
