@@ -42,6 +42,15 @@ def test_query_is_read_only(tmp_path):
         warehouse.query(path, "insert into runs (run_id, started_at, status, pipeline_version, sources) values ('x', now(), 'x', 'x', [])")
 
 
+def test_a_run_writes_with_one_duckdb_thread_and_queries_keep_the_default(tmp_path):
+    path = tmp_path / "w.duckdb"
+    default_threads = duckdb.connect(":memory:").execute("select current_setting('threads')").fetchone()[0]
+    with warehouse.connect(path) as con:
+        assert con.execute("select current_setting('threads'), current_setting('memory_limit')").fetchone() == (1, "122.0 MiB")
+    with warehouse.connect(path, read_only=True) as con:
+        assert con.execute("select current_setting('threads')").fetchone() == (default_threads,)
+
+
 def test_query_parameters_are_required(tmp_path):
     path = tmp_path / "w.duckdb"
     with warehouse.connect(path):
