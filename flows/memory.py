@@ -9,8 +9,8 @@ Two things keep it:
   are left out of collections; `gc.freeze`) and a collection after each step then takes a few milliseconds.
   Before freezing it collects the young generations only: a run's own garbage is collected by its steps, and at
   the start of a run the oldest generation held 0-26 unreachable objects (five runs in one process: three on an
-  empty folder, then two on the seeds), not worth the 0.23-0.35 CPU s a full collection of 390,000-500,000 objects took. What it
-  holds is frozen for the run and collectable again after it.
+  empty folder, then two on the seeds), not worth the 0.23-0.35 CPU s a full collection of 390,000-500,000
+  objects took. What it holds is frozen for the run and collectable again after it.
 * glibc's free pages. glibc keeps the heap pages a process frees for its next allocations; a run that allocates
   and frees a batch's frames, query results and strings over and over keeps the largest such set resident for the
   rest of the run, and the end-of-run passes add theirs on top. `malloc_trim(0)` returns those free pages. It

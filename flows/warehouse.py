@@ -231,10 +231,10 @@ def _open_writable(path: Path) -> duckdb.DuckDBPyConnection:
 
 
 def _open_waiting_for_lock(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
+    config = {"memory_limit": DUCKDB_MEMORY_LIMIT} | ({} if read_only else {"threads": WRITER_THREADS})
     deadline = time.monotonic() + LOCK_WAIT_SECONDS
     while True:
         try:
-            config = {"memory_limit": DUCKDB_MEMORY_LIMIT} | ({} if read_only else {"threads": WRITER_THREADS})
             return duckdb.connect(str(path), read_only=read_only, config=config)
         except duckdb.IOException as error:
             if "lock" not in str(error).lower():

@@ -44,7 +44,8 @@ def test_query_is_read_only(tmp_path):
 
 def test_a_run_writes_with_one_duckdb_thread_and_queries_keep_the_default(tmp_path):
     path = tmp_path / "w.duckdb"
-    default_threads = duckdb.connect(":memory:").execute("select current_setting('threads')").fetchone()[0]
+    with duckdb.connect(":memory:") as plain:
+        default_threads = plain.execute("select current_setting('threads')").fetchone()[0]
     with warehouse.connect(path) as con:
         assert con.execute("select current_setting('threads'), current_setting('memory_limit')").fetchone() == (1, "122.0 MiB")
     with warehouse.connect(path, read_only=True) as con:
