@@ -1,8 +1,49 @@
 """Paths and defaults that work on a laptop with nothing configured; each can be overridden."""
 
+import math
 import os
+import re
 from importlib.metadata import version
 from pathlib import Path
+
+
+
+class SettingError(ValueError):
+    """A NEWS_ETL_* variable holds a value the project cannot use; the message names the variable and the value."""
+
+
+def number_from_env(name: str, default: float, *, minimum: float, whole: bool = False) -> float:
+    """The number in environment variable `name`, or `default` when it is unset; a bad value stops with a SettingError."""
+    text = os.environ.get(name)
+    if text is None:
+        return default
+    try:
+        value = int(text) if whole else float(text)
+    except ValueError:
+        value = None
+    # float() also reads "nan" and "inf", which no setting here means.
+    if value is None or not math.isfinite(value) or value < minimum:
+        kind = "a whole number" if whole else "a number"
+        raise SettingError(f"{name} must be {kind} of at least {minimum:g}; it is {text!r}")
+    return value
+
+
+# DuckDB's memory units; it reads a bare number as an error and "-1GB" as no limit, so both are refused here.
+MEMORY_AMOUNT = re.compile(r"\s*\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)\s*", re.IGNORECASE)
+
+
+def memory_from_env(name: str, default: str) -> str:
+    """An amount of memory for DuckDB from environment variable `name`, such as 128MB or 1GiB."""
+    text = os.environ.get(name)
+    if text is None:
+        return default
+    if not MEMORY_AMOUNT.fullmatch(text):
+        raise SettingError(
+            f"{name} must be an amount of memory such as 128MB or 1GiB (units KB, MB, GB, TB, KiB, MiB, GiB, TiB); "
+            f"it is {text!r}"
+        )
+    return text
+
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SQL_DIR = PROJECT_ROOT / "sql"

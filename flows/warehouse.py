@@ -14,7 +14,7 @@ from typing import Any
 import duckdb
 import polars as pl
 
-from flows.settings import SQL_DIR
+from flows.settings import SQL_DIR, memory_from_env, number_from_env
 
 MIGRATIONS_DIR = SQL_DIR / "migrations"
 VIEWS_DIR = SQL_DIR / "views"
@@ -28,7 +28,7 @@ REPETITION_DIR = SQL_DIR / "repetition"
 # DuckDB lets one process write a file at a time. Another run holding it is usually between two short
 # transactions, so a writer waits this long for the lock before giving up with a clear message. The same wait
 # applies to the run lock: a second run on the same warehouse waits this long for the first to finish.
-LOCK_WAIT_SECONDS = float(os.environ.get("NEWS_ETL_LOCK_WAIT_SECONDS", "120"))
+LOCK_WAIT_SECONDS = number_from_env("NEWS_ETL_LOCK_WAIT_SECONDS", 120.0, minimum=0)
 LOCK_RETRY_SECONDS = 0.5
 
 # One run at a time per warehouse. A flow opens the DuckDB file per task, so two runs would interleave between
@@ -41,7 +41,7 @@ RUN_LOCK_SUFFIX = ".run.lock"
 # task, and lets go of it every HOLD_SECONDS for READER_WINDOW_SECONDS: long enough for a waiting
 # `news-etl query`, which retries every LOCK_RETRY_SECONDS, to get in. A shorter hold lets readers in more
 # often at the price of more checkpoints.
-HOLD_SECONDS = float(os.environ.get("NEWS_ETL_HOLD_SECONDS", "30"))
+HOLD_SECONDS = number_from_env("NEWS_ETL_HOLD_SECONDS", 30.0, minimum=0)
 READER_WINDOW_SECONDS = 2 * LOCK_RETRY_SECONDS
 
 # DuckDB keeps the blocks it reads cached up to its memory limit, 80% of the machine's memory by default, and a
@@ -55,14 +55,14 @@ READER_WINDOW_SECONDS = 2 * LOCK_RETRY_SECONDS
 # and a batch's load at 491 / 497 MiB in a 20k / 200k warehouse (load_memory.py). The whole 200k benchmark run
 # did not peak lower (1,081 against 1,073 MiB, now set in the batch loop) and was slower (1,931 against 1,751 s;
 # an unchanged re-run 36 against 17 s), so 128 MB buys the worst case only.
-DUCKDB_MEMORY_LIMIT = os.environ.get("NEWS_ETL_DUCKDB_MEMORY_LIMIT", "128MB")
+DUCKDB_MEMORY_LIMIT = memory_from_env("NEWS_ETL_DUCKDB_MEMORY_LIMIT", "128MB")
 
 # Threads of a writable connection (a run's). DuckDB starts one per core by default; a run's statements are small
 # (a batch's load, the passes over a warehouse of thousands of articles) and share the cores with the NER and
 # language workers, so a second thread adds coordination, not speed. On BBC (2,225 articles) the flow's process
 # took 3.8 and 4.0 CPU s with one thread against 4.5-5.6 with two, the loads 0.36-0.41 against 0.56-0.69. Read-only
 # connections (`news-etl query`) keep DuckDB's default.
-WRITER_THREADS = int(os.environ.get("NEWS_ETL_DUCKDB_THREADS", "1"))
+WRITER_THREADS = number_from_env("NEWS_ETL_DUCKDB_THREADS", 1, minimum=1, whole=True)
 
 # Corpus-level boilerplate (sql/repetition/): a line that at least REPEATED_LINE_MIN_ARTICLES distinct articles of
 # one source share is a template of that source. On MasakhaNEWS (20k articles) and BBC (2.2k) such lines were
