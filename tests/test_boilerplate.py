@@ -293,8 +293,10 @@ BOUNDARY_LINES = [
 ]
 
 
-def test_word_boundary_rules_give_what_a_plain_contains_gives():
-    patterns = [rule.pattern for rule in boilerplate.RULES if r"\b" in rule.pattern]
+def test_rules_matched_in_two_steps_give_what_a_plain_contains_gives():
+    # Every rule with a word boundary or a bounded repetition is matched loosened first, then exactly.
+    patterns = [rule.pattern for rule in boilerplate.RULES if boilerplate._loosened(rule.pattern) != rule.pattern]
+    assert len(patterns) > 40
     lines = pl.DataFrame({"text": BOUNDARY_LINES})
     for pattern in patterns:
         fast = lines.select(boilerplate._contains(pl.col("text"), pattern)).to_series().to_list()
@@ -303,6 +305,24 @@ def test_word_boundary_rules_give_what_a_plain_contains_gives():
     # The lines do exercise both answers of the boundary rules.
     matched = lines.select(pl.any_horizontal(pl.col("text").str.contains(pattern) for pattern in patterns)).to_series()
     assert 0 < matched.sum() < lines.height
+
+
+def test_the_exact_pattern_is_compiled_only_for_lines_its_loosened_form_matches():
+    # "{2,1}" is no valid repetition; loosened it is "{2,}". So the exact pattern, which polars would fail to
+    # compile, shows whether it was compiled at all.
+    uncompilable = r"\bzz{2,1}"
+    assert boilerplate._loosened(uncompilable) == "zz{2,}"
+    lines = pl.DataFrame({"text": ["no match here", None, "nor here"]})
+    assert lines.select(boilerplate._contains(pl.col("text"), uncompilable)).to_series().to_list() == [False, False, False]
+    with pytest.raises(pl.exceptions.ComputeError):
+        pl.DataFrame({"text": ["a zzz line"]}).select(boilerplate._contains(pl.col("text"), uncompilable))
+
+
+def test_a_null_line_contains_nothing_whether_matched_in_one_step_or_two():
+    lines = pl.DataFrame({"text": ["Advertisement", None, "By Jane Doe"]})
+    one_step = lines.select(boilerplate._contains(pl.col("text"), r"^Advertisement$")).to_series().to_list()
+    two_steps = lines.select(boilerplate._contains(pl.col("text"), r"^By\b \p{Lu}\w{1,9}")).to_series().to_list()
+    assert (one_step, two_steps) == ([True, False, False], [False, False, True])
 
 
 def test_a_loosened_pattern_has_no_word_boundaries_nor_upper_bounds_outside_classes():

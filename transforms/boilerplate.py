@@ -15,6 +15,7 @@ against the hand-labelled gold set by `python -m flows.evaluation.boilerplate`.
 """
 
 import re
+from functools import partial
 from dataclasses import dataclass
 
 import polars as pl
@@ -858,25 +859,36 @@ _BOUNDED_REPETITION = re.compile(r"\{(\d+),\d+\}")
 
 
 def _contains(line: pl.Expr, pattern: str) -> pl.Expr:
-    """`line.str.contains(pattern)`, without the slow path a word boundary takes on non-ASCII text.
+    """`line.str.contains(pattern)` (a null line contains nothing), in two steps where `_loosened` changes the
+    pattern: the loosened pattern first, the exact one only on the lines it matches, and only if there are any.
 
-    Rust's regex engine cannot run a Unicode word boundary (`\\b`) in its fast DFA once a line holds a non-ASCII
-    character; it falls back to an engine 20-50 times slower over the whole line, and most of MasakhaNEWS is not
-    ASCII. Loosened (`_loosened`: no `\\b`, no upper bounds) a pattern matches a superset of the lines, fast; the
-    exact pattern then runs only on those, every other line handed to it as an empty string. Same answers, measured
-    ~25x faster."""
-    if r"\b" not in pattern:
-        return line.str.contains(pattern)
-    may_match = line.str.contains(_loosened(pattern))
-    return may_match & pl.when(may_match).then(line).otherwise(pl.lit("")).str.contains(pattern)
+    Polars compiles every pattern again for each batch: its cache holds 32 a thread, and cleaning uses ~150. The
+    exact line rules took ~125 ms a batch to compile and their loosened forms ~90; over MasakhaNEWS's 11 batches
+    only 56 of 755 calls here needed the exact pattern at all, so most are never compiled. And a loosened
+    pattern runs fast where the exact one is slow: Rust's regex engine cannot run a Unicode word boundary (`\\b`)
+    in its fast DFA once a line holds a non-ASCII character and falls back to an engine 20-50 times slower, so
+    the exact pattern sees every other line as an empty string."""
+    loose = _loosened(pattern)
+    if loose == pattern:
+        return line.str.contains(pattern).fill_null(False)
+    # Whole columns in, whole columns out: the function runs the two native matches, never a row in Python.
+    return line.map_batches(
+        partial(_contains_exactly, pattern, loose), return_dtype=pl.Boolean, is_elementwise=True
+    )
+
+
+def _contains_exactly(pattern: str, loose: str, lines: pl.Series) -> pl.Series:
+    may_match = lines.str.contains(loose).fill_null(False)
+    if not may_match.any():
+        return may_match
+    candidates = pl.select(pl.when(may_match).then(lines).otherwise(pl.lit("")).str.contains(pattern)).to_series()
+    return may_match & candidates
 
 
 def _loosened(pattern: str) -> str:
     """`pattern` without its word boundaries and with each bounded repetition `{m,n}` (outside a class) made `{m,}`:
-    it matches every line `pattern` matches, and more.
-
-    Polars compiles every pattern again for each batch (its cache holds 32 a thread), and a bounded repetition is
-    compiled as n copies of what it repeats: the loosened prefilters compile in ~32 ms a batch instead of ~54."""
+    it matches every line `pattern` matches, and more. A bounded repetition is compiled as n copies of what it
+    repeats, so the loosened pattern also compiles faster."""
     out, index, class_depth = [], 0, 0
     while index < len(pattern):
         char = pattern[index]
