@@ -4,7 +4,7 @@ import polars as pl
 import pytest
 
 from flows.settings import SQL_DIR
-from transforms.quality import QUALITY_FLAGS, quality_flags
+from transforms.quality import QUALITY_FLAGS, quality_flags, whitespace_count, word_count
 
 SENTENCE = "The council met on Tuesday and agreed the new budget after a long debate."
 
@@ -38,6 +38,34 @@ def flags(body: str) -> list[str]:
 )
 def test_quality_flags(body, expected):
     assert flags(body) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "words", "spaces"),
+    [
+        # Whitespace as repair leaves it: one space or newline at a time, none at a line's edge.
+        ("", 0, 0),
+        ("Word", 1, 0),
+        ("Two words\nand a line", 5, 4),
+        # Anything else is counted by regex, with the same answers.
+        (" a", 1, 1),
+        ("a ", 1, 1),
+        ("a  b", 2, 2),
+        ("a\n\nb", 2, 2),
+        ("a\n b", 2, 2),
+        ("a\tb", 2, 1),
+        ("x\u00a0y\u2003z", 3, 2),
+        ("\n", 0, 1),
+        (None, None, None),
+    ],
+)
+def test_words_and_whitespace_are_counted_as_a_regex_counts_them(body, words, spaces):
+    frame = pl.DataFrame({"body": [body]}, schema={"body": pl.String})
+    counted = frame.select(word_count(pl.col("body")).alias("words"), whitespace_count(pl.col("body")).alias("spaces"))
+    by_regex = frame.select(
+        pl.col("body").str.count_matches(r"\S+").alias("words"), pl.col("body").str.count_matches(r"\s").alias("spaces")
+    )
+    assert counted.row(0) == by_regex.row(0) == (words, spaces)
 
 
 def test_a_null_body_raises_no_flag():
