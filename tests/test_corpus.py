@@ -93,6 +93,9 @@ MASAKHANEWS_DIR = SHARED_DIR / "datasets" / "masakhanews_16lang"
         ("a.txt", ("text", False)), ("a.HTM", ("html", False)), ("a.html.gz", ("html", True)), ("a.json", ("json", False)),
         ("a.jsonl.gz", ("jsonl", True)), ("a.ndjson", ("jsonl", False)), ("a.CSV", ("csv", False)), ("a.tsv.gz", ("tsv", True)),
         ("a.parquet", ("parquet", False)), ("a.md", (None, False)), ("a.gz", (None, True)),
+        # As a Path's suffix: a name's leading dot starts none, nor does its last character.
+        (".txt", (None, False)), ("..txt", ("text", False)), ("a.", (None, False)), ("a.txt.", (None, False)),
+        ("a..txt", ("text", False)), (".gz", (None, True)), ("a.txt.gz.gz", (None, True)), ("notes", (None, False)),
     ],
 )  # fmt: skip
 def test_input_kind(name, expected):
