@@ -13,7 +13,7 @@ class SettingError(ValueError):
 
 
 def number_from_env(name: str, default: float, *, minimum: float, whole: bool = False) -> float:
-    """The number in environment variable `name`, or `default` when it is unset; a bad value stops with a SettingError."""
+    """The number in environment variable `name`, or `default` when it is unset; a bad value raises SettingError."""
     text = os.environ.get(name)
     if text is None:
         return default
@@ -52,14 +52,16 @@ SQL_DIR = PROJECT_ROOT / "sql"
 DEFAULT_SOURCES = (str(PROJECT_ROOT / "seeds"),)
 DEFAULT_WAREHOUSE = os.environ.get("NEWS_ETL_WAREHOUSE", str(PROJECT_ROOT / "warehouse" / "news.duckdb"))
 
-# Articles per batch: one batch is read, cleaned, tagged and loaded in one transaction. Every batch pays a fixed
-# cost: polars compiles the cleaning rules' ~150 regexes again (its regex cache holds 32 per thread), about 0.17 CPU s
-# whatever the batch size, and Prefect records ~10 task runs. On MasakhaNEWS (20k articles) batches of 2,000 instead
-# of 500 took the flow's process from 47.8 to 28.6 CPU s, Prefect's server from 19.6 to 6.9 and the run from 197 to
-# 165 s, with the same peak memory (776 against 759 MiB): a batch is ~6 MB of text. Larger batches save more CPU but
-# cost time and memory: 5,000 and 10,000 took the run from 115 to 147 and 136 s (cores busy 94 % against 76 % at
-# 10,000: the next batch waits for both slices of a batch, and a large slice can hold most of the English articles)
-# and the flow's peak from 813 to 991 and 1,159 MiB.
+# Articles per batch: one batch is read, cleaned, tagged and loaded in one transaction. Every batch pays a fixed cost:
+# polars plans the cleaning expressions and compiles their regexes again (its regex cache holds 32 per thread, the
+# rules use ~150; most only in a cheaper loosened form), 0.20-0.21 CPU s whatever the batch size on a slow day of the
+# machine (about 0.4 that day at commit d85321b, before the loosened patterns and the shared columns), and Prefect
+# records ~10 task runs. On MasakhaNEWS (20k articles) batches of 2,000 instead of 500 took the flow's process from
+# 47.8 to 28.6 CPU s, Prefect's server from 19.6 to 6.9 and the run from 197 to 165 s, with the same peak memory (776
+# against 759 MiB): a batch is ~6 MB of text. Larger batches save more CPU but cost time and memory: 5,000 and 10,000
+# took the run from 115 to 147 and 136 s (cores busy 94 % against 76 % at 10,000: the next batch waits for both slices
+# of a batch, and a large slice can hold most of the English articles) and the flow's peak from 813 to 991 and 1,159
+# MiB.
 DEFAULT_BATCH_SIZE = 2000
 
 # Worker processes for language detection and NER: both cores of a 2-core machine. They are CPU-bound Python,

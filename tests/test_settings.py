@@ -40,7 +40,9 @@ def test_a_number_that_cannot_be_used_is_refused_with_its_name_and_value(monkeyp
     assert str(error.value) == message
 
 
-@pytest.mark.parametrize(("text", "expected"), [(None, "128MB"), ("1GB", "1GB"), ("1.5 gib", "1.5 gib"), ("500MiB", "500MiB")])
+@pytest.mark.parametrize(
+    ("text", "expected"), [(None, "128MB"), ("1GB", "1GB"), ("1.5 gib", "1.5 gib"), ("500MiB", "500MiB")]
+)
 def test_a_memory_amount_is_read_as_written(monkeypatch, text, expected):
     if text is None:
         monkeypatch.delenv("NEWS_ETL_TEST_MEMORY", raising=False)
@@ -69,8 +71,8 @@ def test_a_memory_amount_duckdb_would_misread_or_refuse_is_refused(monkeypatch, 
         (
             "NEWS_ETL_DUCKDB_MEMORY_LIMIT",
             "128",
-            "NEWS_ETL_DUCKDB_MEMORY_LIMIT must be an amount of memory such as 128MB or 1GiB (units KB, MB, GB, TB, KiB, "
-            "MiB, GiB, TiB); it is '128'",
+            "NEWS_ETL_DUCKDB_MEMORY_LIMIT must be an amount of memory such as 128MB or 1GiB "
+            "(units KB, MB, GB, TB, KiB, MiB, GiB, TiB); it is '128'",
         ),
     ],
 )

@@ -15,8 +15,8 @@ against the hand-labelled gold set by `python -m flows.evaluation.boilerplate`.
 """
 
 import re
-from functools import partial
 from dataclasses import dataclass
+from functools import partial
 
 import polars as pl
 
@@ -1112,7 +1112,7 @@ def _embedded_box(not_candidate: pl.Expr) -> pl.Expr:
 
     `not_candidate` is 1 for a line no rule matches: the first of those opens the body (the title, where a scraper
     put it there), and stays. The lines' `_box_shaped` column (`_box_shaped`) says which could be in a box."""
-    line, line_no = pl.col("text"), pl.col("line_no")
+    line_no = pl.col("line_no")
     # Null past the first and last line of a document.
     blank_after = _at(line_no, 1) - line_no > 1
     breaks = blank_after.is_not_null().sum().over("doc_id")
