@@ -7,7 +7,6 @@ from importlib.metadata import version
 from pathlib import Path
 
 
-
 class SettingError(ValueError):
     """A NEWS_ETL_* variable holds a value the project cannot use; the message names the variable and the value."""
 
