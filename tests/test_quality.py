@@ -4,13 +4,13 @@ import polars as pl
 import pytest
 
 from flows.settings import SQL_DIR
-from transforms.quality import QUALITY_FLAGS, quality_flags, whitespace_count, word_count
+from transforms.quality import QUALITY_FLAGS, measure, with_counts
 
 SENTENCE = "The council met on Tuesday and agreed the new budget after a long debate."
 
 
-def flags(body: str) -> list[str]:
-    return pl.DataFrame({"body": [body]}).select(quality_flags(pl.col("body"))).item().to_list()
+def flags(body: str | None) -> list[str]:
+    return measure(pl.DataFrame({"body": [body]}, schema={"body": pl.String}), "body")["quality_flags"].item().to_list()
 
 
 @pytest.mark.parametrize(
@@ -61,15 +61,24 @@ def test_quality_flags(body, expected):
 )
 def test_words_and_whitespace_are_counted_as_a_regex_counts_them(body, words, spaces):
     frame = pl.DataFrame({"body": [body]}, schema={"body": pl.String})
-    counted = frame.select(word_count(pl.col("body")).alias("words"), whitespace_count(pl.col("body")).alias("spaces"))
+    counted = with_counts(frame, "body").select("word_count", "space_count")
     by_regex = frame.select(
-        pl.col("body").str.count_matches(r"\S+").alias("words"), pl.col("body").str.count_matches(r"\s").alias("spaces")
+        pl.col("body").str.count_matches(r"\S+"), pl.col("body").str.count_matches(r"\s").alias("spaces")
     )
     assert counted.row(0) == by_regex.row(0) == (words, spaces)
 
 
+def test_counts_and_flags_are_added_as_columns_and_nothing_else():
+    # Two letters of three non-space characters: not mostly non-letters, which it would be if the four no-break
+    # spaces were not counted as whitespace.
+    bodies = ["Two words\nand a line", "Ab\u00a0\u00a0\u00a0\u00a01"]
+    measured = measure(pl.DataFrame({"article_id": ["a", "b"], "body": bodies}), "body")
+    assert measured.columns == ["article_id", "body", "char_count", "word_count", "quality_flags"]
+    assert measured.drop("body").rows() == [("a", 20, 5, ["too_short"]), ("b", 7, 2, ["too_short"])]
+
+
 def test_a_null_body_raises_no_flag():
-    assert pl.DataFrame({"body": [None]}, schema={"body": pl.String}).select(quality_flags(pl.col("body"))).item().to_list() == []
+    assert flags(None) == []
 
 
 def test_warehouse_check_accepts_exactly_the_quality_flags():

@@ -6,7 +6,7 @@ import polars as pl
 
 from transforms.boilerplate import clean_articles
 from transforms.ids import content_key, stable_id
-from transforms.quality import quality_flags, word_count
+from transforms.quality import measure
 from transforms.text_repair import repair_text
 
 
@@ -30,14 +30,11 @@ def prepare_articles(docs: pl.DataFrame) -> PreparedArticles:
     # The same content in two inputs is one article, credited to the first input in sorted order.
     unique = identified.unique("article_id", keep="first", maintain_order=True)
     cleaned = clean_articles(unique.select(pl.col("article_id").alias("doc_id"), "text", "title"))
-    articles = (
-        unique.select("article_id", pl.exclude("article_id", "text", "title"))
-        .join(cleaned.articles.rename({"doc_id": "article_id"}), on="article_id", how="left", maintain_order="left")
-        .with_columns(
-            pl.col("body_clean").str.len_chars().cast(pl.Int32).alias("char_count"),
-            word_count(pl.col("body_clean")).alias("word_count"),
-        )
-        .with_columns(quality_flags(pl.col("body_clean"), pl.col("word_count")).alias("quality_flags"))
+    articles = measure(
+        unique.select("article_id", pl.exclude("article_id", "text", "title")).join(
+            cleaned.articles.rename({"doc_id": "article_id"}), on="article_id", how="left", maintain_order="left"
+        ),
+        "body_clean",
     )
     removed = cleaned.lines.filter(pl.col("reason").is_not_null()).rename({"doc_id": "article_id"})
     related = cleaned.related_headlines.rename({"doc_id": "article_id"})
