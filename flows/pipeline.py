@@ -259,8 +259,10 @@ def number_sentences(mentions: pl.DataFrame, articles: pl.DataFrame, stored: pl.
     of the same article is in the same sentence (the body decides it alone), so its article need not be split
     again. The gazetteer, which matches every article again on every run that changed something, reuses them."""
     if stored is None:
-        mentioned = articles.join(mentions.select("article_id").unique(), on="article_id", how="semi")
-        return with_sentence_numbers(mentions, sentence_starts(mentioned, sentence_splitter))
+        # A mention's sentence is decided by the starts before it: each article is split up to its last mention.
+        last_mention = mentions.group_by("article_id").agg(pl.col("start_char").max().alias("last_mention"))
+        mentioned = articles.join(last_mention, on="article_id", how="inner", maintain_order="left")
+        return with_sentence_numbers(mentions, sentence_starts(mentioned, sentence_splitter, until="last_mention"))
     looked_up = mentions.with_row_index("_mention").join(stored, on=["article_id", "start_char"], how="left", maintain_order="left")
     found_before = looked_up.filter(pl.col("sentence_no").is_not_null())
     numbered = number_sentences(looked_up.filter(pl.col("sentence_no").is_null()).drop("sentence_no"), articles)

@@ -372,6 +372,27 @@ def test_sentence_starts_equal_the_whole_parse_of_the_splitter():
     assert [start for article_id, start in whole_parse if article_id == "00"] == [0, 5, 6, 19, 48, 66]
 
 
+def test_sentence_starts_up_to_an_offset_are_the_whole_body_s_up_to_it():
+    from flows.models import sentence_splitter
+
+    bodies = [(language, body) for language, body in SPLIT_EDGES] + list(zip(SPLIT_SAMPLES["language"], SPLIT_SAMPLES["body_clean"]))
+    every = pl.DataFrame(
+        {"article_id": [f"{number:02d}" for number in range(len(bodies))], "body_clean": [body for _, body in bodies], "language": [language for language, _ in bodies]}
+    )
+    whole = sentence_starts(every, sentence_splitter)
+    # Each body cut at every offset, from before its first character to past its last.
+    cut = every.with_columns(pl.int_ranges(-1, pl.col("body_clean").str.len_chars() + 2).alias("until")).explode("until")
+    by_offset = cut.with_columns(pl.format("{}@{}", "article_id", "until").alias("article_id"))
+    expected = (
+        cut.join(whole, on="article_id")
+        .filter(pl.col("sentence_start") <= pl.col("until"))
+        .select(pl.format("{}@{}", "article_id", "until").alias("article_id"), "sentence_start")
+        .sort("article_id", "sentence_start")
+    )
+    assert sentence_starts(by_offset, sentence_splitter, until="until").equals(expected)
+    assert whole.filter(pl.col("article_id") == "00")["sentence_start"].to_list() == [0, 5, 6, 19, 48, 66]
+
+
 def test_the_ner_parse_gives_the_sentences_the_splitter_gives():
     from flows.models import sentence_splitter
 

@@ -177,23 +177,25 @@ def _doc_sentence_starts(body: str, doc: Any) -> list[int]:
     return sorted(starts)
 
 
-def sentence_starts(articles: pl.DataFrame, splitter_for: Callable[[str], Any]) -> pl.DataFrame:
+def sentence_starts(articles: pl.DataFrame, splitter_for: Callable[[str], Any], until: str | None = None) -> pl.DataFrame:
     """article_id, sentence_start: where each sentence of `articles` (article_id, body_clean, language) begins.
 
     A sentence starts at its first non-space token where `splitter_for(language)` (a spaCy pipeline with a
     sentencizer) would put a boundary, and at every paragraph (line) of body_clean: the same starts as
     `_doc_sentence_starts` over the pipeline's whole parse, found by tokenizing only the words that can decide
-    them (`_SentenceSplit`)."""
+    them (`_SentenceSplit`). `until` names a column of `articles` holding the last offset of each body whose
+    sentence is wanted: only the starts at or before it are returned, and the text after it is left unread."""
     rows: dict[str, list] = {"article_id": [], "sentence_start": []}
     for language in sorted(articles["language"].unique().to_list()):
         subset = articles.filter(pl.col("language") == language)
+        limits = subset[until].to_list() if until is not None else [None] * subset.height
         nlp = splitter_for(language)
         split = _SentenceSplit(nlp)
         # Every new word a pipeline reads stays in its vocabulary for the life of the process: a run's memory would
         # grow with the words of the corpus. The zone frees them once the offsets are read.
         with nlp.memory_zone():
-            for article_id, body in zip(subset["article_id"].to_list(), subset["body_clean"].to_list()):
-                starts = split.starts(body)
+            for article_id, body, limit in zip(subset["article_id"].to_list(), subset["body_clean"].to_list(), limits):
+                starts = split.starts(body, limit)
                 rows["article_id"].extend([article_id] * len(starts))
                 rows["sentence_start"].extend(starts)
     return pl.DataFrame(rows, schema=SENTENCE_SCHEMA).sort("article_id", "sentence_start")
@@ -223,7 +225,12 @@ class _SentenceSplit:
             self._tokens[run] = tokens
         return tokens
 
-    def starts(self, body: str) -> list[int]:
+    def starts(self, body: str, until: int | None = None) -> list[int]:
+        """The sentence starts of `body`, or those at or before offset `until`.
+
+        A run of text read after `until` can only add starts after it, and the text between the last run read and
+        the next is read alike either way (`_start_between` stops at the first start it finds), so the runs that
+        begin after `until` are left unread."""
         starts = _line_starts(body)
         after_terminator = False
         done = 0  # where the runs read so far end
@@ -233,6 +240,8 @@ class _SentenceSplit:
             run_start = match.start()
             while run_start > done and not body[run_start - 1].isspace():
                 run_start -= 1
+            if until is not None and run_start > until:
+                break
             run_end = _run_end(body, match.start())
             if after_terminator:
                 after_terminator = not self._start_between(body, done, run_start, starts)
@@ -245,7 +254,7 @@ class _SentenceSplit:
             done = run_end
         if after_terminator:
             self._start_between(body, done, len(body), starts)
-        return sorted(starts)
+        return sorted(starts if until is None else (start for start in starts if start <= until))
 
     def _start_between(self, body: str, position: int, end: int, starts: set[int]) -> bool:
         """After a terminator, add the next sentence's start if it is before `end`, in text without terminators.
