@@ -288,6 +288,33 @@ def test_a_short_form_does_not_link_to_a_name_of_something_named_after_it():
     assert canonicalize_mentions(mentions)["entity_key"].to_list() == ["suharto", "citra group of suharto", "england", "bank of england"]
 
 
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("Netanyahu met Erdoğan.", True),
+        ("Ẹgbẹ̀rún méjì èèyàn ló wá.", True),
+        ("Москва и Нетаньяху Netanyahu", False),
+        ("ab гд", True),  # half its letters, the share needed
+        ("ab гдж", False),
+        # Roman numerals are Latin script and not letters: "ⅫⅫ" is no less than half of "гдж".
+        ("ⅫⅫ гдж", True),
+        ("Ⅻ гдж", False),
+        ("2024 – 12", False),  # no letters
+        ("", False),
+    ],
+)
+def test_a_body_is_mostly_latin_when_half_its_letters_are(body, expected):
+    from transforms.entities import is_mostly_latin
+
+    frame = pl.DataFrame({"body": [body]})
+    assert frame.select(is_mostly_latin(pl.col("body"))).item() is expected
+    by_regex = frame.select(
+        (pl.col("body").str.count_matches(r"\p{L}") > 0)
+        & (pl.col("body").str.count_matches(r"\p{Latin}") >= 0.5 * pl.col("body").str.count_matches(r"\p{L}"))
+    )
+    assert by_regex.item() is expected
+
+
 def test_sentence_starts_keep_abbreviations_whole_and_start_every_line():
     from flows.models import sentence_splitter
 

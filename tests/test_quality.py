@@ -4,7 +4,7 @@ import polars as pl
 import pytest
 
 from flows.settings import SQL_DIR
-from transforms.quality import QUALITY_FLAGS, measure, with_counts
+from transforms.quality import QUALITY_FLAGS, letter_count, measure, with_counts
 
 SENTENCE = "The council met on Tuesday and agreed the new budget after a long debate."
 
@@ -75,6 +75,17 @@ def test_counts_and_flags_are_added_as_columns_and_nothing_else():
     measured = measure(pl.DataFrame({"article_id": ["a", "b"], "body": bodies}), "body")
     assert measured.columns == ["article_id", "body", "char_count", "word_count", "quality_flags"]
     assert measured.drop("body").rows() == [("a", 20, 5, ["too_short"]), ("b", 7, 2, ["too_short"])]
+
+
+# Letters of several scripts and none, with every kind of character around them.
+LETTER_SAMPLES = ["", "abc", "a b\tc\nd", "12, 3.4 – 5!", "Ẹ ṣé \u00a0x\u2003y", "Москва 2024", "ጠቅላይ ሚኒስትሩ።", "Ⅻ ⅰ ª º", "😀 中文 عربى", None]
+
+
+def test_letters_are_counted_as_a_regex_counts_them():
+    frame = pl.DataFrame({"body": LETTER_SAMPLES}, schema={"body": pl.String})
+    counted = frame.select(letter_count(pl.col("body")))["body"].to_list()
+    assert counted == frame.select(pl.col("body").str.count_matches(r"\p{L}"))["body"].to_list()
+    assert counted == [0, 3, 4, 0, 5, 6, 9, 2, 6, None]
 
 
 def test_a_null_body_raises_no_flag():

@@ -9,6 +9,7 @@ from typing import Any
 import polars as pl
 
 from transforms.ids import stable_id
+from transforms.quality import letter_count
 
 # spaCy labels (OntoNotes for English, WikiNER for French) mapped to the common type set users query by.
 # FAC (airports, bridges, buildings) are places a reader looks up on a map, so they join LOC.
@@ -388,8 +389,13 @@ def ner_methods(languages: pl.Expr, bodies: pl.Expr, model_names: Mapping[str, s
 
 def is_mostly_latin(bodies: pl.Expr) -> pl.Expr:
     """Whether a body is written mostly in Latin letters, where the gazetteer's word boundaries hold."""
-    letters = bodies.str.count_matches(r"\p{L}")
-    return (letters > 0) & (bodies.str.count_matches(r"\p{Latin}") >= letters * GAZETTEER_MIN_LATIN_SHARE)
+    letters = letter_count(bodies)
+    # The Latin-script characters (`\p{Latin}`), counted from the letters by what sets them apart, which most bodies
+    # have few or none of: a regex count costs a match per character counted. The letters of other scripts are
+    # taken off, the Latin characters that are not letters (Roman numerals such as "Ⅻ") added. Over MasakhaNEWS'
+    # bodies the two tests cost 0.6 CPU s against 2.2 for counting letters and Latin characters by regex.
+    latin = letters - bodies.str.count_matches(r"[\p{L}&&\P{Latin}]") + bodies.str.count_matches(r"[\p{Latin}&&\P{L}]")
+    return (letters > 0) & (latin >= letters * GAZETTEER_MIN_LATIN_SHARE)
 
 
 def entity_key(name: pl.Expr) -> pl.Expr:

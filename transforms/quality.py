@@ -75,13 +75,20 @@ def with_counts(frame: pl.DataFrame, body: str) -> pl.DataFrame:
     )
 
 
+def letter_count(body: pl.Expr) -> pl.Expr:
+    """Letters (`\p{L}`) in `body`.
+
+    Counted as all characters less the others: a regex count costs a match per character counted, prose is mostly
+    letters, and most of the other characters are plain spaces, which are counted literally. Over MasakhaNEWS'
+    bodies 0.33 CPU s, against 0.45 for counting the non-letters by regex and 1.1 for counting the letters."""
+    return body.str.len_chars() - body.str.count_matches(" ", literal=True) - body.str.count_matches(r"[^\p{L} ]")
+
+
 def quality_flags(body: pl.Expr, *, length: pl.Expr, words: pl.Expr, spaces: pl.Expr) -> pl.Expr:
     """The QUALITY_FLAGS `body` raises, in that order (an empty list when none). `length`, `words` and `spaces` are
     its counts from `with_counts`."""
-    # Letters are counted as all characters less the others: non-letters are the fewer matches, and a match costs
-    # more than a character (0.3 against 0.8 s over MasakhaNEWS).
     non_space = length - spaces
-    letters = length - body.str.count_matches(r"\P{L}")
+    letters = letter_count(body)
     lines = body.str.split("\n")
     repeated_chars = lines.list.eval(pl.element().filter(~pl.element().is_first_distinct()).str.len_chars()).list.sum()
     checks = {
