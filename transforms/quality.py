@@ -76,7 +76,7 @@ def with_counts(frame: pl.DataFrame, body: str) -> pl.DataFrame:
 
 
 def letter_count(body: pl.Expr) -> pl.Expr:
-    """Letters (`\p{L}`) in `body`.
+    r"""Letters (`\p{L}`) in `body`.
 
     Counted as all characters less the others: a regex count costs a match per character counted, prose is mostly
     letters, and most of the other characters are plain spaces, which are counted literally. Over MasakhaNEWS'
@@ -88,7 +88,8 @@ def quality_flags(body: pl.Expr, *, length: pl.Expr, words: pl.Expr, spaces: pl.
     """The QUALITY_FLAGS `body` raises, in that order (an empty list when none). `length`, `words` and `spaces` are
     its counts from `with_counts`."""
     non_space = length - spaces
-    letters = letter_count(body)
+    # As `letter_count`, from the counts the body has already: whitespace is never a letter.
+    letters = non_space - body.str.count_matches(r"[^\p{L}\s]")
     lines = body.str.split("\n")
     repeated_chars = lines.list.eval(pl.element().filter(~pl.element().is_first_distinct()).str.len_chars()).list.sum()
     checks = {
