@@ -5,14 +5,24 @@ import os
 import re
 from importlib.metadata import version
 from pathlib import Path
+from typing import Literal, overload
 
 
 class SettingError(ValueError):
     """A NEWS_ETL_* variable holds a value the project cannot use; the message names the variable and the value."""
 
 
+@overload
+def number_from_env(name: str, default: int, *, minimum: float, whole: Literal[True]) -> int: ...
+
+
+@overload
+def number_from_env(name: str, default: float, *, minimum: float, whole: Literal[False] = False) -> float: ...
+
+
 def number_from_env(name: str, default: float, *, minimum: float, whole: bool = False) -> float:
-    """The number in environment variable `name`, or `default` when it is unset; a bad value raises SettingError."""
+    """The number in environment variable `name`, or `default` when it is unset; a bad value raises SettingError.
+    `whole` numbers are ints (DuckDB's thread count must be one), the others floats."""
     text = os.environ.get(name)
     if text is None:
         return default

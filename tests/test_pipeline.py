@@ -270,16 +270,19 @@ def test_two_fresh_warehouses_are_identical(prefect_server, seeds_warehouse, tmp
     assert table_contents(other) == table_contents(seeds_warehouse[0])
 
 
-def test_same_content_in_two_files_is_one_article(prefect_server, tmp_path):
+@pytest.mark.parametrize("batch_size", [None, 1], ids=["one batch", "consecutive batches"])
+def test_same_content_in_two_files_is_one_article(prefect_server, tmp_path, batch_size):
+    # In batches of one, b.txt is cleaned while a.txt is being tagged: it is dropped as in flight, not tagged again.
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     text = (SEEDS_DIR / "en_03_brief.txt").read_bytes()
     (corpus / "a.txt").write_bytes(text)
     (corpus / "b.txt").write_bytes(text.replace(b"\n", b"\r\n"))  # same content, Windows line endings
     path = tmp_path / "news.duckdb"
-    result = run_flow([corpus], path)
+    result = run_flow([corpus], path, **({} if batch_size is None else {"batch_size": batch_size}))
     assert result["counts"]["articles_loaded"] == 1
     assert result["counts"]["articles_duplicate"] == 1
+    assert result["counts"]["articles_language_detected"] == 1
     assert fetch(path, "select source_uri from articles") == [(str((corpus / "a.txt").resolve()),)]
 
 

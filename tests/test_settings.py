@@ -7,6 +7,7 @@ import pytest
 from flows.settings import SettingError, memory_from_env, number_from_env
 
 NEWS_ETL = Path(sys.executable).parent / "news-etl"
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_an_unset_number_is_its_default_and_a_set_one_is_read(monkeypatch):
@@ -83,5 +84,17 @@ def test_the_command_stops_on_a_bad_setting_with_one_line_and_exit_code_2(tmp_pa
         env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), name: text},
         capture_output=True, text=True, timeout=120,
     )  # fmt: skip
+    assert (result.returncode, result.stdout, result.stderr) == (2, "", f"error: {message}\n")
+    assert not warehouse_path.exists()
+
+
+def test_python_dash_m_flows_is_the_command_and_stops_on_a_bad_setting_the_same_way(tmp_path):
+    warehouse_path = tmp_path / "news.duckdb"
+    result = subprocess.run(
+        [sys.executable, "-m", "flows", "run", "--warehouse", str(warehouse_path)],
+        env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "NEWS_ETL_DUCKDB_THREADS": "two"},
+        cwd=ROOT, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    message = "NEWS_ETL_DUCKDB_THREADS must be a whole number of at least 1; it is 'two'"
     assert (result.returncode, result.stdout, result.stderr) == (2, "", f"error: {message}\n")
     assert not warehouse_path.exists()

@@ -140,6 +140,15 @@ def decode_bytes(data: bytes, max_bytes: int = DEFAULT_MAX_ARTICLE_BYTES) -> Dec
         return Rejected("too_large", f"{len(data)} bytes, limit {max_bytes}")
     if not data.strip():
         return Rejected("empty_input", f"{len(data)} bytes of whitespace" if data else "0 bytes")
+    # Most inputs are valid UTF-8 without a byte-order mark, and choose_encoding would answer "utf-8" for them after
+    # decoding them once to check: decoded here once instead. A UTF-8 BOM decodes to U+FEFF, and no UTF-16 BOM is
+    # valid UTF-8, so those still go through choose_encoding; so does a binary format that is valid UTF-8 (%PDF-).
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        text = None
+    if text is not None and not text.startswith("\ufeff") and sniff_binary(data) is None:
+        return _checked(text, "utf-8")
     encoding = choose_encoding(data)
     if isinstance(encoding, Rejected):
         return encoding
