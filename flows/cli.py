@@ -1,5 +1,13 @@
 """The `news-etl` command line: run the flow, query the warehouse, serve on a schedule, check the data."""
 
+if __name__ == "__main__":
+    # `python -m flows.cli` runs this file as a script. Its imports below read the NEWS_ETL_* settings, so it hands
+    # over to `flows.main` first, which imports this module under its own name and turns a bad setting into one line.
+    from flows import main
+
+    main()
+    raise SystemExit(0)
+
 import os
 from pathlib import Path
 from typing import Annotated
@@ -283,6 +291,3 @@ def evaluate_html() -> None:
 
     raise typer.Exit(html.main([]) or 0)
 
-
-if __name__ == "__main__":
-    app()

@@ -117,6 +117,29 @@ def test_places_and_nationalities_are_not_linked_or_merged():
     assert result == [("korea", "LOC"), ("south korea", "LOC"), ("turkey", "LOC"), ("turkish", "NORP")]
 
 
+def test_known_entities_take_their_type_whatever_the_model_labelled_them():
+    mentions = mention_frame(
+        [("a", 0, "Twitter", "PERSON"), ("a", 20, "TWITTER", "MISC"), ("b", 0, "Netflix", "GPE"), ("b", 10, "Twitter Files", "WORK_OF_ART")]
+    )
+    result = canonicalize_mentions(mentions).select("surface", "entity_key", "entity_type", "model_label").rows()
+    assert result == [
+        ("Twitter", "twitter", "ORG", "PERSON"),
+        ("TWITTER", "twitter", "ORG", "MISC"),
+        ("Netflix", "netflix", "ORG", "GPE"),
+        ("Twitter Files", "twitter files", "MISC", "WORK_OF_ART"),  # another name with the word in it keeps its label's type
+    ]
+
+
+def test_a_known_entity_is_not_the_short_form_of_a_longer_span():
+    mentions = mention_frame([("a", 0, "Elon Musk Twitter", "PERSON"), ("a", 30, "Twitter", "PERSON"), ("a", 40, "Musk", "PERSON")])
+    result = canonicalize_mentions(mentions).select("surface", "entity_key", "entity_type").rows()
+    assert result == [
+        ("Elon Musk Twitter", "elon musk twitter", "PERSON"),
+        ("Twitter", "twitter", "ORG"),
+        ("Musk", "musk", "PERSON"),  # the longer key does not end with it
+    ]
+
+
 def test_entity_ids_are_stable_digests_of_the_key():
     first = canonicalize_mentions(mention_frame([("a", 0, "Erdoğan", "PERSON")]))["entity_id"].item()
     second = canonicalize_mentions(mention_frame([("z", 99, "ERDOGAN", "PERSON")]))["entity_id"].item()

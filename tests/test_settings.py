@@ -88,10 +88,11 @@ def test_the_command_stops_on_a_bad_setting_with_one_line_and_exit_code_2(tmp_pa
     assert not warehouse_path.exists()
 
 
-def test_python_dash_m_flows_is_the_command_and_stops_on_a_bad_setting_the_same_way(tmp_path):
+@pytest.mark.parametrize("module", ["flows", "flows.cli"])
+def test_python_dash_m_is_the_command_and_stops_on_a_bad_setting_the_same_way(tmp_path, module):
     warehouse_path = tmp_path / "news.duckdb"
     result = subprocess.run(
-        [sys.executable, "-m", "flows", "run", "--warehouse", str(warehouse_path)],
+        [sys.executable, "-m", module, "run", "--warehouse", str(warehouse_path)],
         env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "NEWS_ETL_DUCKDB_THREADS": "two"},
         cwd=ROOT, capture_output=True, text=True, timeout=120,
     )  # fmt: skip
