@@ -69,6 +69,12 @@ def mention_frame(rows: list[tuple[str, int, str, str]]) -> pl.DataFrame:
         ('the "Baghdad Blogger', "Baghdad Blogger", 5, 0),
         ("President - Jane Doe", "Jane Doe", 12, 0),
         ("—", None, None, None),
+        ("Covid &", "Covid", 0, -2),
+        ("& Ireland", "Ireland", 2, 0),
+        ("World Health Organization (", "World Health Organization", 0, -2),
+        ("Lekhwiya/", "Lekhwiya", 0, -1),
+        ("Disney+", "Disney+", 0, 0),
+        ("AT&T", "AT&T", 0, 0),
     ],
 )
 def test_trim_mentions(surface, trimmed, start_shift, end_shift):

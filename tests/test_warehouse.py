@@ -315,6 +315,13 @@ def entity_rows(path: str) -> list[tuple]:
     return warehouse.query(path, sql)[1]
 
 
+def test_a_name_cut_short_inside_brackets_is_not_the_canonical_name(tmp_path):
+    path = str(tmp_path / "w.duckdb")
+    cut_short = tagged_article("w1", "WHO said so. The World Health Organization (WHO) met.", [("WHO", "ORG"), ("World Health Organization (WHO", "ORG")])
+    load_articles(path, [cut_short])
+    assert entity_rows(path) == [("WHO", "ORG", "world health organization who", 2, 1)]
+
+
 def test_a_surname_alone_in_an_article_joins_the_one_full_name_in_the_warehouse(tmp_path):
     path = str(tmp_path / "w.duckdb")
     load_articles(path, [NETANYAHU_FULL, NETANYAHU_SHORT])

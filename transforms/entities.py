@@ -87,9 +87,11 @@ POSSESSIVE_SUFFIX = r"['’]s?$"
 
 # Dashes, quotes and bullets at a span's edges are layout, not name: spaCy takes in the dash of "Title - BBC" or
 # the quote of "“Hamas" at times, and "- BBC", having two words, would win the entity's canonical name (most
-# words) over "BBC". A full stop stays ("U.S.", "Jr."), as do brackets, which come in pairs inside names.
-EDGE_PUNCTUATION_PREFIX = r"^[\p{Pd}\p{Pi}\p{Pf}\"'«»•·*\s]+"
-EDGE_PUNCTUATION_SUFFIX = r"[\p{Pd}\p{Pi}\p{Pf}\"«»•·*,;:\s]+$"
+# words) over "BBC". So are an ampersand a span stops or starts at (one "Covid &", cut short in a headline's list,
+# named the entity of 741 "Covid"s on MasakhaNEWS) and an opening bracket or a slash it ends with. A full stop
+# stays ("U.S.", "Jr."), as do "+" ("Disney+", "C++") and brackets that open inside a name.
+EDGE_PUNCTUATION_PREFIX = r"^[\p{Pd}\p{Pi}\p{Pf}\"'«»•·*&\s]+"
+EDGE_PUNCTUATION_SUFFIX = r"[\p{Pd}\p{Pi}\p{Pf}\"«»•·*,;:&(/\s]+$"
 
 # Gazetteer matching (`match_known_entities`) for languages with no model: names already known from
 # model-tagged articles, found again by exact string match.
