@@ -35,8 +35,15 @@ run: $(VENV)/.runtime
 test: $(VENV)/.test
 	$(BIN)/python -m pytest
 
+# A long-lived server keeps every flow run, task run and log unless told otherwise: Prefect's vacuum service then
+# deletes the runs that ended more than 90 days ago (PREFECT_SERVER_SERVICES_DB_VACUUM_RETENTION_PERIOD, seconds)
+# besides the old events it deletes by default. An hourly schedule adds about 9,000 runs a year. The server does not
+# import the project, so the analytics that flows/settings.py turns off for runs are turned off here too (offline,
+# the server logged a failed telemetry send).
 server: $(VENV)/.runtime
-	$(BIN)/prefect server start --host 127.0.0.1 --port 4200
+	PREFECT_SERVER_ANALYTICS_ENABLED=$${PREFECT_SERVER_ANALYTICS_ENABLED:-false} \
+	PREFECT_SERVER_SERVICES_DB_VACUUM_ENABLED=$${PREFECT_SERVER_SERVICES_DB_VACUUM_ENABLED:-events,flow_runs} \
+		$(BIN)/prefect server start --host 127.0.0.1 --port 4200
 
 serve: $(VENV)/.runtime
 	PREFECT_API_URL=$${PREFECT_API_URL:-http://127.0.0.1:4200/api} $(BIN)/news-etl serve --cron "0 * * * *"
