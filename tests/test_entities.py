@@ -125,7 +125,14 @@ def test_places_and_nationalities_are_not_linked_or_merged():
 
 def test_known_entities_take_their_type_whatever_the_model_labelled_them():
     mentions = mention_frame(
-        [("a", 0, "Twitter", "PERSON"), ("a", 20, "TWITTER", "MISC"), ("b", 0, "Netflix", "GPE"), ("b", 10, "Twitter Files", "WORK_OF_ART")]
+        [
+            ("a", 0, "Twitter", "PERSON"),
+            ("a", 20, "TWITTER", "MISC"),
+            ("b", 0, "Netflix", "GPE"),
+            ("b", 10, "Twitter Files", "WORK_OF_ART"),
+            ("c", 0, "Covid-19", "ORG"),
+            ("c", 10, "Ebola", "GPE"),
+        ]
     )
     result = canonicalize_mentions(mentions).select("surface", "entity_key", "entity_type", "model_label").rows()
     assert result == [
@@ -133,6 +140,8 @@ def test_known_entities_take_their_type_whatever_the_model_labelled_them():
         ("TWITTER", "twitter", "ORG", "MISC"),
         ("Netflix", "netflix", "ORG", "GPE"),
         ("Twitter Files", "twitter files", "MISC", "WORK_OF_ART"),  # another name with the word in it keeps its label's type
+        ("Covid-19", "covid 19", "MISC", "ORG"),
+        ("Ebola", "ebola", "MISC", "GPE"),
     ]
 
 

@@ -1,8 +1,8 @@
 """Accuracy floors of entity extraction on labelled data in ../shared/datasets (references only; texts stay there).
 
 CoNLL-2003 English: our pipeline's PER/ORG/LOC micro F1 may not fall below the bare model's on the same run.
-Canonicalisation: clustering accuracy on the hand-labelled gold mentions. German (no model): the gazetteer's
-figure on GermEval 2014 test, as a ratchet. `python -m flows.evaluation.ner` and `... .canonical` print the detail.
+Canonicalisation: clustering accuracy on the hand-labelled gold mentions. German and ten African languages (no
+model): the gazetteer's figures on GermEval 2014 test and MasakhaNER v1 test, as ratchets. `python -m flows.evaluation.ner` and `... .canonical` print the detail.
 """
 
 import json
@@ -11,6 +11,7 @@ import polars as pl
 import pytest
 
 from flows.evaluation import canonical, ner
+from transforms.entities import DISEASES
 
 requires_datasets = pytest.mark.skipif(
     not ner.DATASETS_DIR.is_dir(),
@@ -24,8 +25,18 @@ def conll() -> ner.ConllResult:
 
 
 @pytest.fixture(scope="module")
-def german() -> ner.GermanResult:
-    return ner.evaluate_german(ner.DATASETS_DIR)
+def gazetteer() -> ner.Gazetteer:
+    return ner.gazetteer_from_news(ner.DATASETS_DIR)
+
+
+@pytest.fixture(scope="module")
+def german(gazetteer) -> ner.GermanResult:
+    return ner.evaluate_german(ner.DATASETS_DIR, gazetteer=gazetteer)
+
+
+@pytest.fixture(scope="module")
+def african(gazetteer) -> ner.AfricanResult:
+    return ner.evaluate_african(ner.DATASETS_DIR, gazetteer)
 
 
 @pytest.fixture(scope="module")
@@ -115,3 +126,24 @@ def test_german_gazetteer_mentions_point_into_the_sentences(german):
     bodies = dict(german.texts.articles.select("article_id", "body_clean").iter_rows())
     for article_id, start, end, surface in german.mentions.select("article_id", "start_char", "end_char", "surface").iter_rows():
         assert bodies[article_id][start:end] == surface
+
+
+@pytest.mark.shared_data
+@requires_datasets
+def test_african_gazetteer_does_not_fall_back(african):
+    scores = ner.micro(african.gazetteer)
+    print(f"\nMasakhaNER v1 test, gazetteer from en/fr news: {scores}")
+    print(african.by_language)
+    assert african.texts.articles.height == 5276
+    assert african.texts.gold.height == 7524
+    assert scores["f1"] >= ner.MIN_AFRICAN_GAZETTEER_F1, scores
+    assert scores["precision"] >= ner.MIN_AFRICAN_GAZETTEER_PRECISION, scores
+
+
+@pytest.mark.shared_data
+@requires_datasets
+def test_african_gazetteer_finds_nothing_in_geez_script_and_no_disease_as_a_person_or_place(african):
+    by_language = dict(african.by_language.select("language", "predicted").iter_rows())
+    assert by_language["am"] == 0
+    keys = african.mentions.filter(pl.col("entity_type").is_in(["PERSON", "ORG", "LOC"]))["entity_key"]
+    assert not set(keys) & set(DISEASES)
