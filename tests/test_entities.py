@@ -85,6 +85,18 @@ def test_trim_mentions(surface, trimmed, start_shift, end_shift):
     assert result.select("surface", "start_char", "end_char").row(0) == (trimmed, 10 + start_shift, 10 + len(surface) + end_shift)
 
 
+def test_a_mention_across_a_line_break_is_cut_into_its_lines():
+    mentions = mention_frame([("a", 10, "G20\nRishi Sunak", "ORG"), ("a", 40, "Kenya", "GPE"), ("b", 0, "Ann\n\n- Bo", "PERSON")])
+    result = trim_mentions(mentions).select("article_id", "start_char", "end_char", "surface", "model_label").rows()
+    assert result == [
+        ("a", 10, 13, "G20", "ORG"),
+        ("a", 14, 25, "Rishi Sunak", "ORG"),
+        ("a", 40, 45, "Kenya", "GPE"),
+        ("b", 0, 3, "Ann", "PERSON"),
+        ("b", 7, 9, "Bo", "PERSON"),  # the empty line is dropped, the dash trimmed
+    ]
+
+
 @pytest.mark.parametrize(("surface", "label"), [("General Motors", "ORG"), ("King's College", "ORG"), ("President Hotel", "FAC")])
 def test_titles_are_only_stripped_from_people(surface, label):
     result = trim_mentions(mention_frame([("a", 0, surface, label)]))
