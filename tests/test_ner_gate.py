@@ -2,7 +2,8 @@
 
 CoNLL-2003 English: our pipeline's PER/ORG/LOC micro F1 may not fall below the bare model's on the same run.
 Canonicalisation: clustering accuracy on the hand-labelled gold mentions. German and ten African languages (no
-model): the gazetteer's figures on GermEval 2014 test and MasakhaNER v1 test, as ratchets. `python -m flows.evaluation.ner` and `... .canonical` print the detail.
+model): the gazetteer's figures on GermEval 2014 test and MasakhaNER v1 test, as ratchets.
+`python -m flows.evaluation.ner` and `... .canonical` print the detail.
 """
 
 import json

@@ -464,14 +464,15 @@ def _split_at_line_breaks(mentions: pl.DataFrame) -> pl.DataFrame:
     word and the name that starts the next line for one name ("G20" and "Rishi Sunak": 62 MasakhaNEWS mentions,
     the canonical names of 58 entities). Each part keeps the model's label; parts with no letter are dropped
     with the rest of what trimming leaves empty."""
-    width = pl.col("surface").str.len_chars().cast(pl.Int32) + 1
+    # A part starts after the parts before it, each one character longer for its line break.
+    width = pl.element().str.len_chars().cast(pl.Int32) + 1
+    parts = pl.col("surface").str.split("\n")
     return (
-        mentions.with_row_index("_mention")
-        .with_columns(pl.col("surface").str.split("\n"))
-        .explode("surface")
-        .with_columns((pl.col("start_char") + (width.cum_sum() - width).over("_mention")).alias("start_char"))
+        mentions.with_columns(parts, parts.list.eval(width.cum_sum() - width).alias("_offset"))
+        .explode("surface", "_offset")
+        .with_columns(pl.col("start_char") + pl.col("_offset"))
         .with_columns((pl.col("start_char") + pl.col("surface").str.len_chars().cast(pl.Int32)).alias("end_char"))
-        .drop("_mention")
+        .drop("_offset")
     )
 
 

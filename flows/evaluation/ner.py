@@ -434,18 +434,20 @@ def floor_failures(conll: ConllResult | None, german: GermanResult | None, afric
     failures = []
     if conll is not None and micro(conll.ours)["f1"] < micro(conll.bare)["f1"]:
         failures.append(f"CoNLL micro F1 of our pipeline {micro(conll.ours)['f1']:.4f} < bare model {micro(conll.bare)['f1']:.4f}")
-    if german is not None:
-        scores = micro(german.gazetteer)
-        if scores["f1"] < MIN_GERMAN_GAZETTEER_F1:
-            failures.append(f"German gazetteer micro F1 {scores['f1']:.4f} < {MIN_GERMAN_GAZETTEER_F1}")
-        if scores["precision"] < MIN_GERMAN_GAZETTEER_PRECISION:
-            failures.append(f"German gazetteer micro precision {scores['precision']:.4f} < {MIN_GERMAN_GAZETTEER_PRECISION}")
-    if african is not None:
-        scores = micro(african.gazetteer)
-        if scores["f1"] < MIN_AFRICAN_GAZETTEER_F1:
-            failures.append(f"African gazetteer micro F1 {scores['f1']:.4f} < {MIN_AFRICAN_GAZETTEER_F1}")
-        if scores["precision"] < MIN_AFRICAN_GAZETTEER_PRECISION:
-            failures.append(f"African gazetteer micro precision {scores['precision']:.4f} < {MIN_AFRICAN_GAZETTEER_PRECISION}")
+    gazetteers = [
+        (name, result.gazetteer, min_f1, min_precision)
+        for name, result, min_f1, min_precision in (
+            ("German", german, MIN_GERMAN_GAZETTEER_F1, MIN_GERMAN_GAZETTEER_PRECISION),
+            ("African", african, MIN_AFRICAN_GAZETTEER_F1, MIN_AFRICAN_GAZETTEER_PRECISION),
+        )
+        if result is not None
+    ]
+    for name, gazetteer, min_f1, min_precision in gazetteers:
+        scores = micro(gazetteer)
+        if scores["f1"] < min_f1:
+            failures.append(f"{name} gazetteer micro F1 {scores['f1']:.4f} < {min_f1}")
+        if scores["precision"] < min_precision:
+            failures.append(f"{name} gazetteer micro precision {scores['precision']:.4f} < {min_precision}")
     return failures
 
 
