@@ -6,6 +6,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from flows import warehouse
 from tests.conftest import GOLDEN_SEED, SEEDS_DIR, run_flow
 
 # Tables compared between warehouses, with the columns that legitimately differ per run left out.
@@ -244,10 +245,25 @@ def test_rerun_adds_nothing(prefect_server, tmp_path):
     assert second["counts"]["articles_ner"] == 0
     assert table_contents(path) == before
     assert fetch(path, "select count(*) from runs where status = 'completed'") == [(2,)]
-    # Nothing changed, so the second run derived neither the entities nor the repeated lines again.
+    # Nothing changed, so the second run derived neither the entities nor the repeated lines again, nor ran the
+    # checks, which all passed on these very rows in the first run.
     assert fetch(path, "select name from derived_state where derived_at < ? order by name", [second_started(path)]) == [
-        ("article_lines",), ("entities",), ("repeated_lines",)
+        ("article_lines",), ("checks",), ("entities",), ("repeated_lines",)
     ]
+    every_check = len(list(warehouse.CHECKS_DIR.glob("assert_*.sql")))
+    assert (first["counts"]["checks_run"], second["counts"]["checks_run"]) == (every_check, 0)
+    assert fetch(path, "select checks_run, checks_failed from runs order by started_at") == [(every_check, 0), (0, 0)]
+
+
+def test_a_row_changed_by_hand_is_checked_by_the_next_unchanged_run(prefect_server, tmp_path):
+    path = tmp_path / "news.duckdb"
+    run_flow([SEEDS_DIR], path)
+    with duckdb.connect(str(path)) as con:
+        con.execute("update articles set quality_flags = ['too_long'] where source_uri like '%en_03_brief.txt'")
+    again = run_flow([SEEDS_DIR], path)
+    assert again["counts"]["articles_loaded"] == 0
+    assert (again["status"], again["failed_checks"]) == ("failed_checks", ["assert_known_quality_flags"])
+    assert again["counts"]["checks_run"] == len(list(warehouse.CHECKS_DIR.glob("assert_*.sql")))
 
 
 def second_started(path: Path):

@@ -1,4 +1,5 @@
 import os
+import shutil
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -131,6 +132,67 @@ def test_entities_are_current_until_an_article_or_mention_changes(tmp_path):
     with warehouse.connect(path) as con:
         con.execute("delete from entity_mentions")
     assert not warehouse.entities_are_current(path, "test")
+
+
+def test_checks_are_not_run_again_while_the_rows_they_passed_on_are_unchanged(tmp_path):
+    path = str(tmp_path / "w.duckdb")
+    warehouse.start_run(path, "r1", ["/x"], "test")
+    warehouse.load_batch(path, "r1", "test", empty_batch())
+    warehouse.refresh_entities(path, "test")
+    every_check = {check.stem: 0 for check in warehouse.CHECKS_DIR.glob("assert_*.sql")}
+    assert warehouse.run_checks_unless_passed(path, "test") == every_check
+    assert warehouse.run_checks_unless_passed(path, "test") is None
+    # A run's own row is not something the checks read.
+    warehouse.start_run(path, "r2", ["/x"], "test")
+    warehouse.finish_run(path, "r2", "completed", {"articles_loaded": 0})
+    assert warehouse.run_checks_unless_passed(path, "test") is None
+    # Another pipeline version checks again, and is what passed last.
+    assert warehouse.run_checks_unless_passed(path, "another version") == every_check
+    assert warehouse.run_checks_unless_passed(path, "test") == every_check
+    # A row changed by hand is checked; a failure is not recorded as passed, so it is found again.
+    with warehouse.connect(path) as con:
+        con.execute("update articles set quality_flags = ['too_long']")
+    assert warehouse.run_checks_unless_passed(path, "test") == every_check | {"assert_known_quality_flags": 1}
+    assert warehouse.run_checks_unless_passed(path, "test") == every_check | {"assert_known_quality_flags": 1}
+    with warehouse.connect(path) as con:
+        con.execute("update articles set quality_flags = ['too_short']")
+    assert warehouse.run_checks_unless_passed(path, "test") is None  # the very rows that passed
+
+
+def test_a_changed_check_is_run_again(tmp_path, monkeypatch):
+    checks = tmp_path / "checks"
+    shutil.copytree(warehouse.CHECKS_DIR, checks)
+    monkeypatch.setattr(warehouse, "CHECKS_DIR", checks)
+    path = str(tmp_path / "w.duckdb")
+    warehouse.load_batch(path, "r1", "test", empty_batch())
+    warehouse.refresh_entities(path, "test")
+    assert set(warehouse.run_checks_unless_passed(path, "test").values()) == {0}
+    assert warehouse.run_checks_unless_passed(path, "test") is None
+    edited = checks / "assert_known_quality_flags.sql"
+    edited.write_text(edited.read_text(encoding="utf-8").replace("'too_short'", "'too_brief'"), encoding="utf-8")
+    assert warehouse.run_checks_unless_passed(path, "test")["assert_known_quality_flags"] == 1
+
+
+def test_the_checks_fingerprint_sees_every_column_of_every_table_but_runs_and_derived_state(tmp_path):
+    path = str(tmp_path / "w.duckdb")
+    warehouse.start_run(path, "r1", ["/x"], "test")
+    warehouse.load_batch(path, "r1", "test", empty_batch())
+    warehouse.refresh_entities(path, "test")
+    with warehouse.connect(path) as con:
+        before = warehouse._checked_fingerprint(con, "test")
+        tables = [row[0] for row in con.execute("select table_name from duckdb_tables() where schema_name = 'main' and estimated_size > 0").fetchall()]
+        assert {"articles", "entity_mentions", "removed_lines", "article_sources", "input_files", "entities", "runs", "derived_state"} <= set(tables)
+        for table in tables:
+            con.begin()
+            con.execute(f"delete from {table}")
+            moved = warehouse._checked_fingerprint(con, "test") != before
+            con.rollback()
+            assert moved == (table not in ("runs", "derived_state")), table
+        con.begin()
+        con.execute("update entity_mentions set model_label = 'LOC'")  # one column of one row
+        assert warehouse._checked_fingerprint(con, "test") != before
+        con.rollback()
+        assert warehouse._checked_fingerprint(con, "test") == before
 
 
 def test_a_held_warehouse_is_one_connection_let_go_of_for_readers(tmp_path, monkeypatch):
@@ -703,10 +765,12 @@ def primary_keys(con: duckdb.DuckDBPyConnection) -> set[str]:
 
 
 def test_migration_009_keeps_every_column_and_row_and_drops_only_the_key_indexes(tmp_path, monkeypatch):
-    earlier = tmp_path / "migrations"
-    earlier.mkdir()
-    for migration in sorted(warehouse.MIGRATIONS_DIR.glob("00[1-8]_*.sql")):
-        (earlier / migration.name).write_text(migration.read_text(encoding="utf-8"), encoding="utf-8")
+    # The migrations before 009, then those up to it: later ones may change the tables again.
+    earlier, through_009 = tmp_path / "before_009", tmp_path / "through_009"
+    for folder, names in ((earlier, "00[1-8]_*.sql"), (through_009, "00[1-9]_*.sql")):
+        folder.mkdir()
+        for migration in sorted(warehouse.MIGRATIONS_DIR.glob(names)):
+            (folder / migration.name).write_text(migration.read_text(encoding="utf-8"), encoding="utf-8")
     path = str(tmp_path / "w.duckdb")
     monkeypatch.setattr(warehouse, "MIGRATIONS_DIR", earlier)
     warehouse.start_run(path, "r1", ["/x"], "test")
@@ -718,7 +782,7 @@ def test_migration_009_keeps_every_column_and_row_and_drops_only_the_key_indexes
     with warehouse.connect(path) as con:
         before = table_snapshot(con)
         assert KEYED_BEFORE_009 <= primary_keys(con)
-    monkeypatch.undo()
+    monkeypatch.setattr(warehouse, "MIGRATIONS_DIR", through_009)
     with warehouse.connect(path) as con:
         after = table_snapshot(con)
         assert primary_keys(con) == {"runs", "derived_state", "schema_migrations", "entity_links", "repeated_lines"}

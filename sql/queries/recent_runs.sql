@@ -21,6 +21,7 @@ final as (
         lines_removed,
         lines_repeated,
         mentions_loaded,
+        checks_run,
         checks_failed,
     from runs
 )
