@@ -137,6 +137,22 @@ def test_credit_line_agencies_and_related_headline():
     assert article["body_clean"] == f"{FILLER}\n{FILLER}"
 
 
+def test_what_follows_a_dateline_on_its_line_is_judged_as_a_line_of_its_own():
+    result = clean_articles(
+        pl.DataFrame({"doc_id": [1, 2], "text": [f"GENEVA (AP) — RELATED NEWS : Port strike ends\n{FILLER}", f"{FILLER}\nRELATED NEWS : Port strike ends"]})
+    )
+    articles = result.articles.select("doc_id", "body_clean", "dateline", "agencies").rows()
+    assert articles == [(1, FILLER, "GENEVA", ["AP"]), (2, FILLER, None, [])]
+    # The removed line keeps its text as written, dateline and all; the headline is recorded as on any other line.
+    assert result.lines.rows() == [
+        (1, 1, "GENEVA (AP) — RELATED NEWS : Port strike ends", "related_headline"),
+        (1, 2, FILLER, None),
+        (2, 1, FILLER, None),
+        (2, 2, "RELATED NEWS : Port strike ends", "related_headline"),
+    ]
+    assert result.related_headlines.sort("doc_id").rows() == [(1, 1, "Port strike ends"), (2, 2, "Port strike ends")]
+
+
 def test_dateline_and_credit_agencies_are_merged_once():
     article = clean_one(f"GENEVA (AP) — {FILLER}\nSOURCE : AP NEWS")
     assert article["agencies"] == ["AP"]

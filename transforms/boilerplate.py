@@ -1274,6 +1274,66 @@ def _bylines(removed: pl.DataFrame) -> pl.DataFrame:
 def clean_articles(docs: pl.DataFrame) -> CleanResult:
     """Annotate and split every line of `docs` (doc_id, text, optionally title); pull titles, datelines, agencies,
     bylines and related headlines."""
+    cleaned = _clean_once(docs)
+    # The rules judged the first kept line with its dateline in front. Taken off, the rest of the line may be a line
+    # they remove on its own ("GENEVA (AP) — RELATED: Port strike ends"), as cleaning the clean body again would: so
+    # the articles that gave a dateline are cleaned again, their clean body as the text, and what that removes is
+    # removed from them here. Each pass is over a shorter text, so this ends; cleaning stays idempotent.
+    dated = cleaned.articles.filter(pl.col("dateline").is_not_null())
+    if dated.is_empty():
+        return cleaned
+    given = docs.select("doc_id", pl.col("title") if "title" in docs.columns else pl.lit(None, dtype=pl.String).alias("title"))
+    again = clean_articles(
+        dated.select("doc_id", pl.col("body_clean").alias("text")).join(given, on="doc_id", how="left", maintain_order="left")
+    )
+    return _merge_second_pass(cleaned, again)
+
+
+def _merge_second_pass(first: CleanResult, again: CleanResult) -> CleanResult:
+    """`first` with the articles `again` cleaned once more (their clean body as the text) taken from `again`: its
+    reasons on the lines `first` kept (the n-th line of a clean body is the n-th kept line), its body, and the title,
+    agencies and byline it adds. A removed line keeps the text it had in the document, dateline included."""
+    kept_no = pl.col("line_no").rank("ordinal").over("doc_id").cast(pl.Int32)
+    positions = first.lines.filter(pl.col("reason").is_null()).select("doc_id", "line_no", kept_no.alias("_kept_no"))
+    reasons = (
+        again.lines.filter(pl.col("reason").is_not_null())
+        .select("doc_id", pl.col("line_no").alias("_kept_no"), pl.col("reason").alias("_again"))
+        .join(positions, on=["doc_id", "_kept_no"], how="inner")
+        .select("doc_id", "line_no", "_again")
+    )
+    lines = (
+        first.lines.join(reasons, on=["doc_id", "line_no"], how="left", maintain_order="left")
+        .with_columns(pl.coalesce("reason", "_again").alias("reason"))
+        .drop("_again")
+    )
+    related = pl.concat(
+        [
+            first.related_headlines,
+            again.related_headlines.rename({"headline_no": "_kept_no"})
+            .join(positions, on=["doc_id", "_kept_no"], how="inner")
+            .select("doc_id", pl.col("line_no").alias("headline_no"), "headline"),
+        ]
+    )
+    later = again.articles.rename({column: f"_{column}" for column in again.articles.columns if column != "doc_id"})
+    articles = (
+        first.articles.join(later, on="doc_id", how="left", maintain_order="left")
+        .with_columns(
+            pl.coalesce("_body_clean", "body_clean").alias("body_clean"),
+            pl.coalesce("title", "_title").alias("title"),
+            pl.coalesce("dateline", "_dateline").alias("dateline"),
+            *(
+                pl.concat_list(column, pl.col(f"_{column}").fill_null(pl.lit([], dtype=pl.List(pl.String))))
+                .list.unique(maintain_order=True)
+                .alias(column)
+                for column in ("agencies", "byline")
+            ),
+        )
+        .select(first.articles.columns)
+    )
+    return CleanResult(articles=articles, lines=lines, related_headlines=related)
+
+
+def _clean_once(docs: pl.DataFrame) -> CleanResult:
     titles = docs.select("doc_id", pl.col("title") if "title" in docs.columns else pl.lit(None, dtype=pl.String).alias("title"))
     lines = _take_titles(annotate_lines(docs), titles)
     kept = lines.filter(pl.col("reason").is_null())
