@@ -9,6 +9,9 @@ import pytest
 from flows import warehouse
 from tests.conftest import GOLDEN_SEED, SEEDS_DIR, run_flow
 
+# How many data checks a run that runs them runs.
+EVERY_CHECK = len(list(warehouse.CHECKS_DIR.glob("assert_*.sql")))
+
 # Tables compared between warehouses, with the columns that legitimately differ per run left out.
 RUN_SPECIFIC_COLUMNS = {"run_id", "ingested_at", "rejected_at", "seen_at", "first_seen_at", "last_seen_at"}
 CONTENT_TABLES = (
@@ -250,9 +253,8 @@ def test_rerun_adds_nothing(prefect_server, tmp_path):
     assert fetch(path, "select name from derived_state where derived_at < ? order by name", [second_started(path)]) == [
         ("article_lines",), ("checks",), ("entities",), ("repeated_lines",)
     ]
-    every_check = len(list(warehouse.CHECKS_DIR.glob("assert_*.sql")))
-    assert (first["counts"]["checks_run"], second["counts"]["checks_run"]) == (every_check, 0)
-    assert fetch(path, "select checks_run, checks_failed from runs order by started_at") == [(every_check, 0), (0, 0)]
+    assert (first["counts"]["checks_run"], second["counts"]["checks_run"]) == (EVERY_CHECK, 0)
+    assert fetch(path, "select checks_run, checks_failed from runs order by started_at") == [(EVERY_CHECK, 0), (0, 0)]
 
 
 def test_a_row_changed_by_hand_is_checked_by_the_next_unchanged_run(prefect_server, tmp_path):
@@ -263,7 +265,7 @@ def test_a_row_changed_by_hand_is_checked_by_the_next_unchanged_run(prefect_serv
     again = run_flow([SEEDS_DIR], path)
     assert again["counts"]["articles_loaded"] == 0
     assert (again["status"], again["failed_checks"]) == ("failed_checks", ["assert_known_quality_flags"])
-    assert again["counts"]["checks_run"] == len(list(warehouse.CHECKS_DIR.glob("assert_*.sql")))
+    assert again["counts"]["checks_run"] == EVERY_CHECK
 
 
 def second_started(path: Path):

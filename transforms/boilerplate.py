@@ -1282,9 +1282,10 @@ def clean_articles(docs: pl.DataFrame) -> CleanResult:
     dated = cleaned.articles.filter(pl.col("dateline").is_not_null())
     if dated.is_empty():
         return cleaned
-    given = docs.select("doc_id", pl.col("title") if "title" in docs.columns else pl.lit(None, dtype=pl.String).alias("title"))
     again = clean_articles(
-        dated.select("doc_id", pl.col("body_clean").alias("text")).join(given, on="doc_id", how="left", maintain_order="left")
+        dated.select("doc_id", pl.col("body_clean").alias("text")).join(
+            _given_titles(docs), on="doc_id", how="left", maintain_order="left"
+        )
     )
     return _merge_second_pass(cleaned, again)
 
@@ -1292,7 +1293,8 @@ def clean_articles(docs: pl.DataFrame) -> CleanResult:
 def _merge_second_pass(first: CleanResult, again: CleanResult) -> CleanResult:
     """`first` with the articles `again` cleaned once more (their clean body as the text) taken from `again`: its
     reasons on the lines `first` kept (the n-th line of a clean body is the n-th kept line), its body, and the title,
-    agencies and byline it adds. A removed line keeps the text it had in the document, dateline included."""
+    agencies and byline it adds. The dateline stays the first one; a removed line keeps the text it had in the
+    document, dateline included."""
     kept_no = pl.col("line_no").rank("ordinal").over("doc_id").cast(pl.Int32)
     positions = first.lines.filter(pl.col("reason").is_null()).select("doc_id", "line_no", kept_no.alias("_kept_no"))
     reasons = (
@@ -1320,7 +1322,6 @@ def _merge_second_pass(first: CleanResult, again: CleanResult) -> CleanResult:
         .with_columns(
             pl.coalesce("_body_clean", "body_clean").alias("body_clean"),
             pl.coalesce("title", "_title").alias("title"),
-            pl.coalesce("dateline", "_dateline").alias("dateline"),
             *(
                 pl.concat_list(column, pl.col(f"_{column}").fill_null(pl.lit([], dtype=pl.List(pl.String))))
                 .list.unique(maintain_order=True)
@@ -1333,8 +1334,13 @@ def _merge_second_pass(first: CleanResult, again: CleanResult) -> CleanResult:
     return CleanResult(articles=articles, lines=lines, related_headlines=related)
 
 
+def _given_titles(docs: pl.DataFrame) -> pl.DataFrame:
+    """doc_id, title: the title each document came with, null where it came with none."""
+    return docs.select("doc_id", pl.col("title") if "title" in docs.columns else pl.lit(None, dtype=pl.String).alias("title"))
+
+
 def _clean_once(docs: pl.DataFrame) -> CleanResult:
-    titles = docs.select("doc_id", pl.col("title") if "title" in docs.columns else pl.lit(None, dtype=pl.String).alias("title"))
+    titles = _given_titles(docs)
     lines = _take_titles(annotate_lines(docs), titles)
     kept = lines.filter(pl.col("reason").is_null())
     removed = lines.filter(pl.col("reason").is_not_null())
