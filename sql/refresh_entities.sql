@@ -42,6 +42,8 @@ aliases as (
         len(string_split(surface, ' ')) as word_count,
         surface = upper(surface) and surface <> lower(surface) as is_all_caps,
         -- spaCy often ends a span inside the brackets that follow a name: "World Health Organization (WHO".
+        -- Since version 0.3.2 such spans end before the bracket when loaded (transforms.entities); this ranks
+        -- the cut forms of mentions an earlier version loaded.
         length(surface) - length(replace(surface, '(', '')) <> length(surface) - length(replace(surface, ')', ''))
             as is_cut_short,
     from entity_aliases

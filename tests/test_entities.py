@@ -75,6 +75,15 @@ def mention_frame(rows: list[tuple[str, int, str, str]]) -> pl.DataFrame:
         ("Lekhwiya/", "Lekhwiya", 0, -1),
         ("Disney+", "Disney+", 0, 0),
         ("AT&T", "AT&T", 0, 0),
+        ("International Labour Organisation (ILO", "International Labour Organisation", 0, -5),
+        ("British National Party(BNP", "British National Party", 0, -4),
+        ("Party (BNP) (Leeds", "Party (BNP)", 0, -7),
+        ("Nokia (UK) Ltd", "Nokia (UK) Ltd", 0, 0),
+        ("(ILO", "ILO", 1, 0),
+        ("ILO)", "ILO", 0, -1),
+        ("Nasa) Ames Research Center", "Ames Research Center", 6, 0),
+        ("Nasa) Ames (ARC", "Ames", 6, -5),
+        ("(", None, None, None),
     ],
 )
 def test_trim_mentions(surface, trimmed, start_shift, end_shift):

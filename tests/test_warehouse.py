@@ -377,11 +377,27 @@ def entity_rows(path: str) -> list[tuple]:
     return warehouse.query(path, sql)[1]
 
 
-def test_a_name_cut_short_inside_brackets_is_not_the_canonical_name(tmp_path):
+CUT_SHORT_BODY = "WHO said so. The World Health Organization (WHO) met."
+CUT_SHORT_NAMES = [("WHO", "ORG"), ("World Health Organization (WHO", "ORG")]
+
+
+def test_a_name_an_earlier_version_cut_short_inside_brackets_is_not_the_canonical_name(tmp_path, monkeypatch):
+    from transforms import entities
+
+    # Before version 0.3.2 a span the model ended inside brackets was loaded as it was.
+    monkeypatch.setattr(entities, "_trim_unclosed_brackets", lambda mentions: mentions)
     path = str(tmp_path / "w.duckdb")
-    cut_short = tagged_article("w1", "WHO said so. The World Health Organization (WHO) met.", [("WHO", "ORG"), ("World Health Organization (WHO", "ORG")])
-    load_articles(path, [cut_short])
+    load_articles(path, [tagged_article("w1", CUT_SHORT_BODY, CUT_SHORT_NAMES)])
     assert entity_rows(path) == [("WHO", "ORG", "world health organization who", 2, 1)]
+
+
+def test_a_name_cut_short_inside_brackets_is_loaded_without_them(tmp_path):
+    path = str(tmp_path / "w.duckdb")
+    load_articles(path, [tagged_article("w1", CUT_SHORT_BODY, CUT_SHORT_NAMES)])
+    assert entity_rows(path) == [
+        ("WHO", "ORG", "who", 1, 1),
+        ("World Health Organization", "ORG", "world health organization", 1, 1),
+    ]
 
 
 def test_a_surname_alone_in_an_article_joins_the_one_full_name_in_the_warehouse(tmp_path):
