@@ -2,14 +2,14 @@
 -- Run once per part of the articles (flows/warehouse.py): the join holds the bodies of the part's articles.
 with
 
-mentions as (
-    select article_id, start_char, end_char, surface from entity_mentions
-    where hash(article_id) % $parts = $part
-),
-
 bodies as (
     select article_id, body_clean from articles
-    where hash(article_id) % $parts = $part
+    where rowid >= $first_row and rowid < $end_row
+),
+
+mentions as (
+    select article_id, start_char, end_char, surface from entity_mentions
+    semi join bodies using (article_id)
 ),
 
 final as (

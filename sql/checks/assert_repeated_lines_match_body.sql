@@ -4,12 +4,12 @@ with
 
 articles as (
     select article_id, body_clean from articles
-    where hash(article_id) % $parts = $part
+    where rowid >= $first_row and rowid < $end_row
 ),
 
 repeated as (
     select article_id, line_no, start_char, line_chars, text, source_key from article_repeated_lines
-    where hash(article_id) % $parts = $part
+    semi join articles using (article_id)
 ),
 
 misplaced as (

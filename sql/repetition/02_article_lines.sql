@@ -4,10 +4,14 @@
 insert into article_lines by name
 with
 
-articles as (
+part_articles as (
     select article_id, body_clean from articles
+    where rowid >= $first_row and rowid < $end_row
+),
+
+articles as (
+    select article_id, body_clean from part_articles
     anti join (select distinct article_id from article_lines) as keyed using (article_id)
-    where hash(article_id) % $parts = $part
 ),
 
 split as (

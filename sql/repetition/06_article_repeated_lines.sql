@@ -9,12 +9,12 @@ sources as (
 -- and all of a 200k-article warehouse's bodies did not fit in 512 MB.
 articles as (
     select article_id, body_clean from articles
-    where hash(article_id) % $parts = $part
+    where rowid >= $first_row and rowid < $end_row
 ),
 
 lines as (
     select article_id, line_no, start_char, line_chars, line_hash from article_lines
-    where hash(article_id) % $parts = $part
+    semi join articles using (article_id)
 ),
 
 repeated as (
