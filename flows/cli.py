@@ -40,6 +40,17 @@ def _fail(message: str, code: int = 2) -> None:
     raise typer.Exit(code)
 
 
+def _hint(error: Exception) -> str:
+    """What the user can do about a failed run, where the error's own message does not say it in our terms."""
+    if warehouse.is_out_of_memory(error):
+        # DuckDB's own advice names its SQL settings; the run takes its limit from the environment.
+        return (
+            f"\nDuckDB ran out of the memory a run gives it (NEWS_ETL_DUCKDB_MEMORY_LIMIT, now {warehouse.DUCKDB_MEMORY_LIMIT}). "
+            "Set it higher and run again: the batches loaded so far are kept, and the run goes on from them."
+        )
+    return ""
+
+
 def _quiet_prefect(verbose: bool) -> None:
     # Prefect reads its logging level on import; a CLI run shows a progress bar and a summary instead of
     # Prefect's per-task lines, which stay one flag away.
@@ -159,7 +170,7 @@ def run(
             )
         except Exception as error:  # the run row records it; the user gets one line, not a traceback
             bar.stop()
-            _fail(f"run failed: {type(error).__name__}: {error}", code=1)
+            _fail(f"run failed: {type(error).__name__}: {error}{_hint(error)}", code=1)
         finally:
             progress.set_reporter(None)
     _print_run_summary(result)

@@ -95,6 +95,18 @@ class WarehouseLocked(RuntimeError):
     """Another process kept the warehouse open for longer than we wait."""
 
 
+# A commit that runs out of memory is reported as a failed commit (TransactionException: "Failed to commit: could not
+# allocate block of size ..."), not as an OutOfMemoryException; these are the words DuckDB 1.5 uses for it.
+OUT_OF_MEMORY_MESSAGE = re.compile(r"Out of Memory Error|could not allocate|failed to allocate|failed to pin")
+
+
+def is_out_of_memory(error: BaseException) -> bool:
+    """True when DuckDB failed for want of the memory it was given (a statement or a commit)."""
+    return isinstance(error, duckdb.OutOfMemoryException) or (
+        isinstance(error, duckdb.Error) and OUT_OF_MEMORY_MESSAGE.search(str(error)) is not None
+    )
+
+
 @dataclass(frozen=True)
 class LoadBatch:
     """Everything one batch adds to the warehouse; each frame is registered under `batch_<field name>`."""
@@ -270,7 +282,12 @@ def _transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
         yield
         con.commit()
     except Exception:
-        con.rollback()
+        try:
+            con.rollback()
+        except duckdb.TransactionException:
+            # A commit that failed (out of memory, say) has ended the transaction already; the error worth
+            # reporting is the one that got us here, not that there is nothing left to roll back.
+            pass
         raise
 
 

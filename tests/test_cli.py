@@ -1,6 +1,7 @@
 import pytest
 from typer.testing import CliRunner
 
+from flows import warehouse
 from flows.cli import app
 from tests.conftest import SEEDS_DIR
 
@@ -24,6 +25,14 @@ def test_run_prints_a_summary(prefect_server, tmp_path):
         assert heading in result.output
     assert "photo_credit" in result.output and "António Guterres" in result.output
     assert f"completed: warehouse {warehouse_path}" in result.output
+
+
+def test_a_run_out_of_duckdb_memory_says_which_setting_to_raise(prefect_server, tmp_path, monkeypatch):
+    monkeypatch.setattr(warehouse, "DUCKDB_MEMORY_LIMIT", "1MB")
+    result = runner.invoke(app, ["run", str(SEEDS_DIR / "en_02_climate_summit.txt"), "--warehouse", str(tmp_path / "w.duckdb")], env={"COLUMNS": "250"})
+    assert result.exit_code == 1
+    assert "error: run failed: TransactionException: TransactionContext Error: Failed to commit: could not allocate" in result.output
+    assert "DuckDB ran out of the memory a run gives it (NEWS_ETL_DUCKDB_MEMORY_LIMIT, now 1MB). Set it higher and run again" in result.output
 
 
 def test_run_with_a_missing_source_exits_2_with_a_message(tmp_path):

@@ -211,6 +211,26 @@ def test_a_held_warehouse_is_one_connection_let_go_of_for_readers(tmp_path, monk
         assert con.execute("select count(*) from schema_migrations").fetchone()[0] >= 6
 
 
+def test_a_commit_that_runs_out_of_memory_is_reported_as_itself(tmp_path, monkeypatch):
+    # The migrations' commit fails at 1 MB; rolling back after it once raised "no transaction is active" instead.
+    monkeypatch.setattr(warehouse, "DUCKDB_MEMORY_LIMIT", "1MB")
+    with pytest.raises(duckdb.TransactionException, match="Failed to commit: could not allocate") as raised:
+        with warehouse.connect(tmp_path / "w.duckdb"):
+            pass
+    assert warehouse.is_out_of_memory(raised.value)
+
+
+def test_out_of_memory_is_told_from_other_duckdb_errors():
+    con = duckdb.connect(config={"memory_limit": "2MB", "threads": 1})
+    with pytest.raises(duckdb.OutOfMemoryException) as raised:
+        con.execute("select count(distinct range::varchar || 'x') from range(3000000)")
+    assert warehouse.is_out_of_memory(raised.value)
+    with pytest.raises(duckdb.CatalogException) as raised:
+        con.execute("select * from no_such_table")
+    assert not warehouse.is_out_of_memory(raised.value)
+    assert not warehouse.is_out_of_memory(ValueError("could not allocate"))
+
+
 def test_a_failing_batch_leaves_nothing_behind(tmp_path):
     path = str(tmp_path / "w.duckdb")
     broken_mentions = pl.DataFrame({"article_id": ["a1"], "entity_id": [None], "entity_key": ["k"], "entity_type": ["LOC"], "surface": ["Ankara"],
@@ -731,6 +751,49 @@ def test_checks_run_part_by_part_count_each_failing_row_once(tmp_path, monkeypat
         con.execute("insert into entity_mentions (article_id, entity_id, surface, start_char, end_char, entity_type, model_label, method) values ('a2', 'e', 'Nowhere', 0, 7, 'LOC', 'GPE', 'model:test')")
     results = warehouse.run_checks(path)
     assert (results["assert_repeated_lines_match_body"], results["assert_mention_offsets_match_body"]) == (3 + 7, 1)
+
+
+def spelled(number: int) -> str:
+    """`number` in letters, as a line's key ignores digits: 0 -> "a", 26 -> "ab"."""
+    letters = ""
+    while True:
+        number, digit = divmod(number, 26)
+        letters += chr(ord("a") + digit)
+        if not number:
+            return letters
+
+
+SIGN_UP = "Sign up for the evening newsletter"
+STORY_LINES = 25
+
+
+def printed_story(story: int, edition: int) -> str:
+    """One edition of a story: a lead line of its own, then the story's lines and the folder's sign-up line, which
+    every edition shares."""
+    lines = [f"Story {spelled(story)} line {spelled(line)} tells more" for line in range(STORY_LINES)]
+    return "\n".join([f"Edition {spelled(edition)} of story {spelled(story)} leads", *lines, SIGN_UP])
+
+
+def load_in_batches(path: str, articles: list[tuple[pl.DataFrame, ...]]) -> None:
+    for first in range(0, len(articles), 2000):
+        batch = articles[first : first + 2000]
+        frames = [pl.concat([article[part] for article in batch]) for part in range(3)]
+        warehouse.load_batch(path, "r1", "test", empty_batch(articles=frames[0], article_sources=frames[1], entity_mentions=frames[2], removed_lines=NO_LINES))
+
+
+def test_articles_added_to_a_source_of_many_repeated_lines_are_derived_within_the_memory_limit(tmp_path, monkeypatch):
+    # One folder printing 300 stories in 10 editions: 7,501 repeated lines over 3,000 articles. Deriving again after
+    # 30 more editions once paired every repeated line with every article of the folder (the optimizer joined the
+    # repeated lines to the articles' sources on the source alone) and ran out of 128 MB.
+    monkeypatch.setattr(warehouse, "DUCKDB_MEMORY_LIMIT", "128MB")
+    path = str(tmp_path / "w.duckdb")
+    editions = [sourced_article(f"s{story}e{edition}", printed_story(story, edition)) for edition in range(10) for story in range(300)]
+    load_in_batches(path, editions)
+    assert warehouse.refresh_repeated_lines(path, "test") == 3000 * (STORY_LINES + 1)
+    load_in_batches(path, [sourced_article(f"s{story}e10", printed_story(story, 10)) for story in range(30)])
+    assert warehouse.refresh_repeated_lines(path, "test") == 3030 * (STORY_LINES + 1)
+    assert warehouse.query(path, "select count(*), sum(article_count) from repeated_lines")[1] == [(300 * STORY_LINES + 1, 300 * STORY_LINES * 10 + 30 * STORY_LINES + 3030)]
+    assert set(warehouse.run_checks(path).values()) == {0}
 
 
 def test_repeated_lines_are_current_until_an_article_comes_or_the_version_changes(tmp_path):

@@ -18,7 +18,9 @@ candidate_lines as (
     where line_hash is not null and line_hash % $parts = $part
 ),
 
-sourced as (
+-- Materialized, so that the optimizer cannot join the sources to the repeated lines on the source alone, which pairs
+-- every line of a source with every article of it (see 06_article_repeated_lines.sql).
+sourced as materialized (
     select
         sources.source_key,
         candidate_lines.line_hash,
