@@ -1,12 +1,17 @@
 """Shared fixtures: a Prefect test server for the session, and warehouses built by real flow runs."""
 
+import atexit
 import json
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
-# Prefect must not write into the project or the user's home while tests run; set before it is imported.
-os.environ["PREFECT_HOME"] = tempfile.mkdtemp(prefix="news-etl-test-prefect-")
+# Prefect must not write into the project or the user's home while tests run; set before it is imported. The
+# folder goes when the process that made it exits: every test session used to leave one behind in /tmp.
+PREFECT_HOME = tempfile.mkdtemp(prefix="news-etl-test-prefect-")
+os.environ["PREFECT_HOME"] = PREFECT_HOME
+atexit.register(shutil.rmtree, PREFECT_HOME, ignore_errors=True)
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 
 import flows  # noqa: E402,F401  (applies the offline Prefect defaults)
