@@ -40,13 +40,18 @@ def _fail(message: str, code: int = 2) -> None:
     raise typer.Exit(code)
 
 
-def _hint(error: Exception) -> str:
-    """What the user can do about a failed run, where the error's own message does not say it in our terms."""
+# What to do once the memory limit is raised, after a run and after a query.
+RUN_AGAIN = "run again: the batches loaded so far are kept, and the run goes on from them"
+QUERY_AGAIN = "query again"
+
+
+def _hint(error: Exception, then: str) -> str:
+    """What the user can do about a failure, where the error's own message does not say it in our terms."""
     if warehouse.is_out_of_memory(error):
-        # DuckDB's own advice names its SQL settings; the run takes its limit from the environment.
+        # DuckDB's own advice names its SQL settings; news-etl takes its limit from the environment.
         return (
-            f"\nDuckDB ran out of the memory a run gives it (NEWS_ETL_DUCKDB_MEMORY_LIMIT, now {warehouse.DUCKDB_MEMORY_LIMIT}). "
-            "Set it higher and run again: the batches loaded so far are kept, and the run goes on from them."
+            f"\nDuckDB ran out of the memory news-etl gives it (NEWS_ETL_DUCKDB_MEMORY_LIMIT, now {warehouse.DUCKDB_MEMORY_LIMIT}). "
+            f"Set it higher and {then}."
         )
     return ""
 
@@ -170,7 +175,7 @@ def run(
             )
         except Exception as error:  # the run row records it; the user gets one line, not a traceback
             bar.stop()
-            _fail(f"run failed: {type(error).__name__}: {error}{_hint(error)}", code=1)
+            _fail(f"run failed: {type(error).__name__}: {error}{_hint(error, RUN_AGAIN)}", code=1)
         finally:
             progress.set_reporter(None)
     _print_run_summary(result)
@@ -222,7 +227,7 @@ def query(
     except warehouse.WarehouseNotFound as error:
         _fail(str(error))
     except Exception as error:  # DuckDB's own message says what is wrong with the SQL
-        _fail(f"{type(error).__name__}: {error}")
+        _fail(f"{type(error).__name__}: {error}{_hint(error, QUERY_AGAIN)}")
     _print_table(name_or_sql if name_or_sql in queries else "", columns, rows)
 
 

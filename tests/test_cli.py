@@ -32,7 +32,15 @@ def test_a_run_out_of_duckdb_memory_says_which_setting_to_raise(prefect_server, 
     result = runner.invoke(app, ["run", str(SEEDS_DIR / "en_02_climate_summit.txt"), "--warehouse", str(tmp_path / "w.duckdb")], env={"COLUMNS": "250"})
     assert result.exit_code == 1
     assert "error: run failed: TransactionException: TransactionContext Error: Failed to commit: could not allocate" in result.output
-    assert "DuckDB ran out of the memory a run gives it (NEWS_ETL_DUCKDB_MEMORY_LIMIT, now 1MB). Set it higher and run again" in result.output
+    assert "DuckDB ran out of the memory news-etl gives it (NEWS_ETL_DUCKDB_MEMORY_LIMIT, now 1MB). Set it higher and run again: the batches" in result.output
+
+
+def test_a_query_out_of_duckdb_memory_says_which_setting_to_raise(seeds_warehouse, monkeypatch):
+    monkeypatch.setattr(warehouse, "DUCKDB_MEMORY_LIMIT", "2MB")
+    result = runner.invoke(app, ["query", "select count(distinct range::varchar) from range(3000000)", "--warehouse", str(seeds_warehouse[0])], env={"COLUMNS": "250"})
+    assert result.exit_code == 2
+    assert "OutOfMemoryException: Out of Memory Error" in result.output
+    assert "DuckDB ran out of the memory news-etl gives it (NEWS_ETL_DUCKDB_MEMORY_LIMIT, now 2MB). Set it higher and query again." in result.output
 
 
 def test_run_with_a_missing_source_exits_2_with_a_message(tmp_path):
