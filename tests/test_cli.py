@@ -1,3 +1,5 @@
+import shutil
+
 import pytest
 from typer.testing import CliRunner
 
@@ -97,6 +99,17 @@ def test_checks_command(seeds_warehouse):
     result = runner.invoke(app, ["checks", "--warehouse", str(seeds_warehouse[0])])
     assert result.exit_code == 0
     assert "assert_mention_offsets_match_body" in result.output
+
+
+def test_checks_out_of_duckdb_memory_say_which_setting_to_raise(seeds_warehouse, tmp_path, monkeypatch):
+    # A copy: the checks open the warehouse for writing, and the session's warehouse is shared with other tests.
+    path = tmp_path / "w.duckdb"
+    shutil.copyfile(seeds_warehouse[0], path)
+    monkeypatch.setattr(warehouse, "DUCKDB_MEMORY_LIMIT", "1MB")
+    result = runner.invoke(app, ["checks", "--warehouse", str(path)], env={"COLUMNS": "250"})
+    assert result.exit_code == 2
+    assert "Set it higher and run the checks again." in result.output
+    assert "Traceback" not in result.output
 
 
 @pytest.mark.parametrize("command", [["evaluate"], ["evaluate", "boilerplate"], ["evaluate", "language"]])
