@@ -2,14 +2,21 @@
 -- Run once per part of the articles (flows/warehouse.py): the join holds the bodies of the part's articles.
 with
 
-bodies as (
-    select article_id, body_clean from articles
+part_articles as (
+    select article_id from articles
     where rowid >= $first_row and rowid < $end_row
 ),
 
 mentions as (
     select article_id, start_char, end_char, surface from entity_mentions
-    semi join bodies using (article_id)
+    semi join part_articles using (article_id)
+),
+
+-- The bodies are read here only, as in assert_repeated_lines_match_body.sql: in a CTE the semi join above reads
+-- too, DuckDB keeps them all through the query.
+bodies as (
+    select article_id, body_clean from articles
+    where rowid >= $first_row and rowid < $end_row
 ),
 
 final as (
