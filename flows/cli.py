@@ -46,15 +46,17 @@ QUERY_AGAIN = "query again"
 CHECK_AGAIN = "run the checks again"
 
 
-def _hint(error: Exception, then: str) -> str:
-    """What the user can do about a failure, where the error's own message does not say it in our terms."""
+def _described(error: Exception, then: str) -> str:
+    """The error in one line, and what the user can do about it where its own message does not say it in our terms
+    (`then`: what to do once that is done)."""
+    line = f"{type(error).__name__}: {error}"
     if warehouse.is_out_of_memory(error):
         # DuckDB's own advice names its SQL settings; news-etl takes its limit from the environment.
         return (
-            f"\nDuckDB ran out of the memory news-etl gives it (NEWS_ETL_DUCKDB_MEMORY_LIMIT, now {warehouse.DUCKDB_MEMORY_LIMIT}). "
+            f"{line}\nDuckDB ran out of the memory news-etl gives it (NEWS_ETL_DUCKDB_MEMORY_LIMIT, now {warehouse.DUCKDB_MEMORY_LIMIT}). "
             f"Set it higher and {then}."
         )
-    return ""
+    return line
 
 
 def _quiet_prefect(verbose: bool) -> None:
@@ -176,7 +178,7 @@ def run(
             )
         except Exception as error:  # the run row records it; the user gets one line, not a traceback
             bar.stop()
-            _fail(f"run failed: {type(error).__name__}: {error}{_hint(error, RUN_AGAIN)}", code=1)
+            _fail(f"run failed: {_described(error, RUN_AGAIN)}", code=1)
         finally:
             progress.set_reporter(None)
     _print_run_summary(result)
@@ -228,7 +230,7 @@ def query(
     except warehouse.WarehouseNotFound as error:
         _fail(str(error))
     except Exception as error:  # DuckDB's own message says what is wrong with the SQL
-        _fail(f"{type(error).__name__}: {error}{_hint(error, QUERY_AGAIN)}")
+        _fail(_described(error, QUERY_AGAIN))
     _print_table(name_or_sql if name_or_sql in queries else "", columns, rows)
 
 
@@ -240,7 +242,7 @@ def checks(warehouse_path: WarehouseOption = Path(DEFAULT_WAREHOUSE)) -> None:
     try:
         results = warehouse.run_checks(str(warehouse_path))
     except Exception as error:  # a warehouse another run holds, DuckDB out of memory: one line, not a traceback
-        _fail(f"{type(error).__name__}: {error}{_hint(error, CHECK_AGAIN)}")
+        _fail(_described(error, CHECK_AGAIN))
     _print_table("Data checks", ["check", "failing rows"], sorted(results.items()))
     if any(results.values()):
         raise typer.Exit(1)
