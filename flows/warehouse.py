@@ -505,15 +505,17 @@ def gazetteer_sentence_numbers(path: str, article_ids: list[str]) -> pl.DataFram
 
 
 def gazetteer_articles(path: str, chunk_size: int) -> Iterator[pl.DataFrame]:
-    """article_id, body_clean, language of the articles the gazetteer tags, `chunk_size` at a time, in a fixed order."""
+    """article_id, body_clean, language of the articles the gazetteer tags, `chunk_size` at a time, in rowid order
+    (the order they were loaded in, the same on every run that loads nothing)."""
     with connect(path) as con:
         article_ids = con.execute((GAZETTEER_DIR / "articles.sql").read_text(encoding="utf-8")).pl()
     texts = (GAZETTEER_DIR / "article_texts.sql").read_text(encoding="utf-8")
     for chunk_ids in article_ids.iter_slices(chunk_size):
+        rows = {"first_row": chunk_ids["row_no"][0], "last_row": chunk_ids["row_no"][-1]}
         with connect(path) as con:
-            con.register("chunk_ids", chunk_ids)
+            con.register("chunk_ids", chunk_ids.select("article_id"))
             try:
-                chunk = con.execute(texts).pl()
+                chunk = con.execute(texts, rows).pl()
             finally:
                 con.unregister("chunk_ids")
         yield chunk

@@ -298,18 +298,21 @@ def _hold_and_write(path: str, ready, release) -> None:
             time.sleep(0.05)
 
 
-def test_gazetteer_articles_come_in_id_order_chunk_by_chunk(tmp_path):
+def test_gazetteer_articles_come_in_loading_order_chunk_by_chunk(tmp_path):
     path = str(tmp_path / "w.duckdb")
-    # Five gazetteer articles loaded out of id order, after the model-read a1 the gazetteer must not be given.
-    german = [sourced_article(i, "Ankara.") for i in ["d5", "d2", "d4", "d1", "d3"]]
-    gazetteer_read = [(article.with_columns(ner_method=pl.lit("gazetteer"), language=pl.lit("de")), *rest) for article, *rest in german]
-    for article, sources, mentions in [sourced_article("a1", "Ankara."), *gazetteer_read]:
+    # Five gazetteer articles loaded out of id order, between model-read articles the gazetteer must not be given:
+    # a chunk's range of rowids spans them.
+    german = {i: sourced_article(i, "Ankara.") for i in ["d5", "d2", "d4", "d1", "d3"]}
+    gazetteer_read = {i: (article.with_columns(ner_method=pl.lit("gazetteer"), language=pl.lit("de")), *rest) for i, (article, *rest) in german.items()}
+    order = ["a1", "d5", "a2", "d2", "d4", "a3", "d1", "d3"]
+    for article_id in order:
+        article, sources, mentions = gazetteer_read.get(article_id) or sourced_article(article_id, "Ankara.")
         batch = empty_batch(articles=article, article_sources=sources, entity_mentions=mentions, removed_lines=NO_LINES)
         warehouse.load_batch(path, "r1", "test", batch)
 
     chunks = [chunk["article_id"].to_list() for chunk in warehouse.gazetteer_articles(path, chunk_size=2)]
 
-    assert chunks == [["d1", "d2"], ["d3", "d4"], ["d5"]]
+    assert chunks == [["d5", "d2"], ["d4", "d1"], ["d3"]]
 
 
 def test_gazetteer_mentions_follow_the_names_models_found(tmp_path):

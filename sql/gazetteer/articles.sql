@@ -1,6 +1,6 @@
--- The articles whose entities the gazetteer finds, in a fixed order so chunks are the same on every run: the ids
--- only. Their texts are read chunk by chunk (article_texts.sql).
-select article_id
+-- The articles whose entities the gazetteer finds: the ids only, with their rowids, in rowid order. Their texts are
+-- read chunk by chunk (article_texts.sql), each chunk a range of rowids.
+select rowid as row_no, article_id
 from articles
 where ner_method = 'gazetteer'
-order by article_id
+order by rowid
