@@ -19,8 +19,11 @@ from transforms import records
 from transforms.articles import PreparedArticles, prepare_articles
 from transforms.decoding import DEFAULT_MAX_ARTICLE_BYTES
 from transforms.entities import (
+    articles_holding_any,
     canonicalize_mentions,
+    changed_surfaces,
     find_mentions_and_sentences,
+    gazetteer_surfaces,
     match_known_entities,
     ner_methods,
     sentence_starts,
@@ -283,14 +286,34 @@ def count_replaced_articles(warehouse_path: str, run_id: str) -> int:
 
 
 def match_gazetteer(warehouse_path: str, runner: runners.TaskRunner, slices: int) -> int:
-    """Find the names models found elsewhere in the articles no model reads; returns how many mentions that gives.
+    """Find the names models found elsewhere in the articles no model reads; returns how many articles it matched.
 
     Done over the whole warehouse after loading, not per batch, so an article's gazetteer mentions depend on
-    what is loaded and never on which batch or run brought the English article that named the entity."""
+    what is loaded and never on which batch or run brought the English article that named the entity. Only the
+    articles whose mentions can have changed are matched (`articles_to_match`)."""
     known = warehouse.known_names(warehouse_path)
-    found = warehouse.replace_gazetteer_mentions(warehouse_path, gazetteer_mentions(warehouse_path, known, runner, slices))
-    get_run_logger().info("gazetteer: %d names, %d mentions", known.height, found)
-    return found
+    surfaces = gazetteer_surfaces(known)
+    articles = articles_to_match(warehouse_path, surfaces)
+    mentions = gazetteer_mentions(warehouse_path, known, articles, runner, slices)
+    found = warehouse.replace_gazetteer_mentions(warehouse_path, mentions, articles, surfaces, PIPELINE_VERSION)
+    get_run_logger().info("gazetteer: %d names, %d articles matched, %d mentions in them", known.height, articles.height, found)
+    return articles.height
+
+
+def articles_to_match(warehouse_path: str, surfaces: pl.DataFrame) -> pl.DataFrame:
+    """row_no, article_id of the gazetteer articles whose mentions `surfaces` may change, in rowid order: those no
+    pass has matched, and those holding a name whose row differs from the last pass's. Every other article would
+    get the mentions it holds (see `gazetteer_surfaces`). All of them when this pipeline version never matched."""
+    articles = warehouse.gazetteer_article_ids(warehouse_path)
+    before = warehouse.gazetteer_surfaces(warehouse_path, PIPELINE_VERSION)
+    if before is None:
+        return articles.select("row_no", "article_id")
+    changed = changed_surfaces(before, surfaces)
+    # Only the ids of each chunk are kept: the texts of every matched article pass through, a chunk at a time.
+    chunks = warehouse.gazetteer_articles(warehouse_path, articles.filter(pl.col("matched")), GAZETTEER_CHUNK) if changed else []
+    touched = pl.concat([pl.DataFrame(schema={"article_id": pl.String}), *(articles_holding_any(chunk, changed) for chunk in chunks)])
+    wanted = ~pl.col("matched") | pl.col("article_id").is_in(touched["article_id"])
+    return articles.filter(wanted).select("row_no", "article_id")
 
 
 def gazetteer_on_workers(articles: int, slices: int) -> bool:
@@ -307,18 +330,18 @@ def match_gazetteer_chunk(articles: pl.DataFrame, known: pl.DataFrame, stored: p
 
 
 def gazetteer_mentions(
-    warehouse_path: str, known: pl.DataFrame, runner: runners.TaskRunner | None = None, slices: int = 1
+    warehouse_path: str, known: pl.DataFrame, articles: pl.DataFrame, runner: runners.TaskRunner | None = None, slices: int = 1
 ) -> Iterator[pl.DataFrame]:
-    """The gazetteer's mentions chunk by chunk, in the chunks' order; an empty frame when there is no article to
-    match, so the schema is always there.
+    """The gazetteer's mentions in `articles` (row_no, article_id, in rowid order) chunk by chunk, in the chunks'
+    order; an empty frame when there is no article to match, so the schema is always there.
 
     Where `gazetteer_on_workers` says so, chunks are matched on the runner's workers, at most
     `slices` + 1 at a time, so memory holds a few chunks of articles and mentions, not the warehouse. The
-    gazetteer reads every article of its languages on every run that changed something, so it is the longest
-    end-of-run step; splitting its sentences is most of its time."""
+    gazetteer is the longest end-of-run step when it matches every article of its languages (a first load);
+    splitting its sentences is most of its time."""
     pending: deque = deque()
     matched_any = False
-    for chunk in warehouse.gazetteer_articles(warehouse_path, GAZETTEER_CHUNK):
+    for chunk in warehouse.gazetteer_articles(warehouse_path, articles, GAZETTEER_CHUNK):
         stored = warehouse.gazetteer_sentence_numbers(warehouse_path, chunk["article_id"].to_list())
         parameters = {"articles": chunk, "known": known, "stored": stored}
         # The first chunk decides: its size is the number of articles up to one chunk.
@@ -353,15 +376,17 @@ def derive_repeated_lines(warehouse_path: str) -> int:
     return repeated
 
 
-def derive_entities(warehouse_path: str, runner: runners.TaskRunner, slices: int) -> None:
-    """Gazetteer mentions, cross-article links and entity tables, unless nothing they come from has changed."""
+def derive_entities(warehouse_path: str, runner: runners.TaskRunner, slices: int) -> int:
+    """Gazetteer mentions, cross-article links and entity tables, unless nothing they come from has changed.
+    Returns how many articles the gazetteer matched."""
     if warehouse.entities_are_current(warehouse_path, PIPELINE_VERSION):
         get_run_logger().info("no article or mention changed since entities were last derived: gazetteer and entities kept")
-        return
-    match_gazetteer(warehouse_path, runner, slices)
+        return 0
+    matched = match_gazetteer(warehouse_path, runner, slices)
     release_freed_memory()
     rebuild_entities(warehouse_path)
     release_freed_memory()
+    return matched
 
 
 @task(**TASK_OPTIONS)
@@ -432,7 +457,7 @@ def news_etl(
                 counts.update(articles_replaced=count_replaced_articles(warehouse_path, run_id))
                 counts.update(lines_repeated=derive_repeated_lines(warehouse_path))
                 release_freed_memory()
-                derive_entities(warehouse_path, runner, slices)
+                counts.update(articles_gazetteer_matched=derive_entities(warehouse_path, runner, slices))
             checks = run_data_checks(warehouse_path)
             return publish_summary(warehouse_path, run_id, counts, checks)
     except Exception as error:
@@ -456,5 +481,6 @@ RUN_COUNTS = (
     "articles_replaced",
     "lines_removed",
     "lines_repeated",
+    "articles_gazetteer_matched",
     "mentions_loaded",
 )

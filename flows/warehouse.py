@@ -504,11 +504,16 @@ def gazetteer_sentence_numbers(path: str, article_ids: list[str]) -> pl.DataFram
             con.unregister("requested_ids")
 
 
-def gazetteer_articles(path: str, chunk_size: int) -> Iterator[pl.DataFrame]:
-    """article_id, body_clean, language of the articles the gazetteer tags, `chunk_size` at a time, in rowid order
-    (the order they were loaded in, the same on every run that loads nothing)."""
+def gazetteer_article_ids(path: str) -> pl.DataFrame:
+    """row_no (rowid), article_id, matched of the articles the gazetteer tags, in rowid order; `matched` says an
+    earlier pass matched this row of the article, with the names `gazetteer_surfaces` returns."""
     with connect(path) as con:
-        article_ids = con.execute((GAZETTEER_DIR / "articles.sql").read_text(encoding="utf-8")).pl()
+        return con.execute((GAZETTEER_DIR / "articles.sql").read_text(encoding="utf-8")).pl()
+
+
+def gazetteer_articles(path: str, article_ids: pl.DataFrame, chunk_size: int) -> Iterator[pl.DataFrame]:
+    """article_id, body_clean, language of `article_ids` (row_no, article_id, in rowid order: rows of
+    `gazetteer_article_ids`), `chunk_size` at a time, in that order."""
     texts = (GAZETTEER_DIR / "article_texts.sql").read_text(encoding="utf-8")
     for chunk_ids in article_ids.iter_slices(chunk_size):
         rows = {"first_row": chunk_ids["row_no"][0], "last_row": chunk_ids["row_no"][-1]}
@@ -521,9 +526,22 @@ def gazetteer_articles(path: str, chunk_size: int) -> Iterator[pl.DataFrame]:
         yield chunk
 
 
-def replace_gazetteer_mentions(path: str, chunks: Iterable[pl.DataFrame]) -> int:
-    """Make the warehouse's gazetteer mentions exactly the rows of `chunks` (canonical columns; at least one frame,
-    which may be empty), in one transaction; returns how many there are.
+def gazetteer_surfaces(path: str, pipeline_version: str) -> pl.DataFrame | None:
+    """surface, entity_key, entity_type the gazetteer last matched with, or None when this pipeline version has not
+    matched yet (a new warehouse, one loaded before migration 011, or another version's rules): then every article
+    is matched again."""
+    with connect(path) as con:
+        if _recorded_fingerprint(con, "gazetteer") != pipeline_version:
+            return None
+        return con.execute("select surface, entity_key, entity_type from gazetteer_surfaces order by surface").pl()
+
+
+def replace_gazetteer_mentions(
+    path: str, chunks: Iterable[pl.DataFrame], scope: pl.DataFrame, surfaces: pl.DataFrame, pipeline_version: str
+) -> int:
+    """Make the gazetteer mentions of the articles in `scope` (article_id: those matched this time) exactly the rows
+    of `chunks` (canonical columns; at least one frame, which may be empty), and record `surfaces` as the names
+    every gazetteer article is now matched with, in one transaction; returns how many mentions `chunks` hold.
 
     The gazetteer finds mentions in every article of the warehouse: held in memory until the end they would make
     a run's memory grow with the warehouse. Each chunk goes to a Parquet file as it comes instead, and the
@@ -538,12 +556,17 @@ def replace_gazetteer_mentions(path: str, chunks: Iterable[pl.DataFrame]) -> int
             # parameter, so the path (a folder tempfile made) is quoted into it.
             files = str(Path(staging) / "*.parquet").replace("'", "''")
             con.execute(f"create or replace temp view gazetteer_mentions as select * from read_parquet('{files}')")
+            con.register("gazetteer_scope", scope.select("article_id"))
+            con.register("current_surfaces", surfaces)
             try:
                 with _transaction(con):
                     for statement in sorted(GAZETTEER_DIR.glob("[0-9]*.sql")):
                         con.execute(statement.read_text(encoding="utf-8"))
+                    _record_derived(con, "gazetteer", pipeline_version)
             finally:
                 con.execute("drop view gazetteer_mentions")
+                con.unregister("gazetteer_scope")
+                con.unregister("current_surfaces")
     return found
 
 

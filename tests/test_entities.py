@@ -2,12 +2,16 @@ import polars as pl
 import pytest
 
 from flows.models import ner_pipelines
+from transforms import entities
 from transforms.entities import (
+    articles_holding_any,
     SENTENCE_SCHEMA,
     canonicalize_mentions,
+    changed_surfaces,
     entity_key,
     find_mentions,
     find_mentions_and_sentences,
+    gazetteer_surfaces,
     match_known_entities,
     ner_methods,
     repeat_mentions,
@@ -497,3 +501,52 @@ def test_with_sentence_numbers_counts_sentences_before_each_mention():
     )
     numbered = with_sentence_numbers(mentions, starts)
     assert numbered.rows() == [("b", 21, "N", 1), ("a", 0, "M", 0), ("a", 30, "P", 0), ("a", 39, "T", 1), ("a", 60, "H", 2)]
+
+
+def surface_rows(*rows: tuple[str, str, str]) -> pl.DataFrame:
+    return pl.DataFrame(rows, schema=["surface", "entity_key", "entity_type"], orient="row")
+
+
+def test_changed_surfaces_are_those_added_removed_or_matched_as_another_entity_or_type():
+    before = surface_rows(("Ankara", "ankara", "LOC"), ("Khan", "khan", "PERSON"), ("Paris", "paris", "LOC"), ("Arsenal", "arsenal", "LOC"))
+    after = surface_rows(("Ankara", "ankara", "LOC"), ("Khan", "imran khan", "PERSON"), ("Lagos", "lagos", "LOC"), ("Arsenal", "arsenal", "ORG"))
+    assert changed_surfaces(before, after) == ["Arsenal", "Khan", "Lagos", "Paris"]
+    assert changed_surfaces(after, after) == []
+
+
+@pytest.mark.parametrize("per_pattern", [1000, 1], ids=["one regex", "a regex per name"])
+def test_articles_holding_any_surface_as_a_whole_word_in_latin_script(monkeypatch, per_pattern):
+    monkeypatch.setattr(entities, "SURFACES_PER_PATTERN", per_pattern)
+    articles = pl.DataFrame(
+        {
+            "article_id": ["a1", "a2", "a3", "a4", "a5", "a6", "a7", "a8"],
+            "body_clean": [
+                "Rain in Lagos.",
+                "lagos",
+                "The Lagosian way",
+                "Kano, Kano and Lagos",
+                "Λάγος Lagos Λάγος Λάγος Λάγος",
+                "",
+                "Talks in the U.S. (Washington)",
+                "USA",
+            ],
+        }
+    )
+    surfaces = ["Lagos", "Kano", "U.S.", "(Washington)"]
+    assert articles_holding_any(articles, surfaces)["article_id"].to_list() == ["a1", "a4", "a7"]
+    # The articles where the matcher itself finds one of them, as it finds them.
+    latin = articles.filter(entities.is_mostly_latin(pl.col("body_clean")))
+    assert sorted(set(entities._word_matches(latin, surfaces)["article_id"])) == ["a1", "a4", "a7"]
+    assert articles_holding_any(articles, ["U.S"])["article_id"].to_list() == ["a7"]
+    assert articles_holding_any(articles, []).height == 0
+
+
+def test_gazetteer_mentions_of_a_body_do_not_depend_on_names_it_does_not_hold():
+    body = pl.DataFrame({"article_id": ["d1"], "body_clean": ["Erdoğan sprach in Ankara mit Erdoğan."], "language": ["de"]})
+    known = pl.DataFrame(
+        {"entity_id": ["e1", "e2"], "entity_key": ["ankara", "recep tayyip erdogan"], "surface": ["Ankara", "Erdoğan"], "entity_type": ["LOC", "PERSON"]}
+    )
+    more = pl.concat([known, pl.DataFrame({"entity_id": ["e3"], "entity_key": ["lagos"], "surface": ["Lagos"], "entity_type": ["ORG"]})])
+    assert changed_surfaces(gazetteer_surfaces(known), gazetteer_surfaces(more)) == ["Lagos"]
+    assert match_known_entities(body, more).equals(match_known_entities(body, known))
+    assert match_known_entities(body, known)["surface"].to_list() == ["Erdoğan", "Ankara", "Erdoğan"]

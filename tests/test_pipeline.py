@@ -248,10 +248,10 @@ def test_rerun_adds_nothing(prefect_server, tmp_path):
     assert second["counts"]["articles_ner"] == 0
     assert table_contents(path) == before
     assert fetch(path, "select count(*) from runs where status = 'completed'") == [(2,)]
-    # Nothing changed, so the second run derived neither the entities nor the repeated lines again, nor ran the
-    # checks, which all passed on these very rows in the first run.
+    # Nothing changed, so the second run derived neither the gazetteer, the entities nor the repeated lines again,
+    # nor ran the checks, which all passed on these very rows in the first run.
     assert fetch(path, "select name from derived_state where derived_at < ? order by name", [second_started(path)]) == [
-        ("article_lines",), ("checks",), ("entities",), ("repeated_lines",)
+        ("article_lines",), ("checks",), ("entities",), ("gazetteer",), ("repeated_lines",)
     ]
     assert (first["counts"]["checks_run"], second["counts"]["checks_run"]) == (EVERY_CHECK, 0)
     assert fetch(path, "select checks_run, checks_failed from runs order by started_at") == [(EVERY_CHECK, 0), (0, 0)]
@@ -270,6 +270,29 @@ def test_a_row_changed_by_hand_is_checked_by_the_next_unchanged_run(prefect_serv
 
 def second_started(path: Path):
     return fetch(path, "select max(started_at) from runs")[0][0]
+
+
+def test_the_gazetteer_matches_new_articles_and_those_a_new_name_occurs_in_as_a_full_pass_would(prefect_server, tmp_path):
+    corpus = tmp_path / "corpus"
+    shutil.copytree(SEEDS_DIR, corpus)
+    english = sorted(corpus.glob("en_*.txt"))
+    aside = tmp_path / "aside"
+    aside.mkdir()
+    for file in english:
+        file.rename(aside / file.name)
+    path = tmp_path / "news.duckdb"
+    first = run_flow([corpus], path)
+    for file in english:
+        (aside / file.name).rename(file)
+    # The English articles bring names the German and the Swahili articles hold ("Netanyahu", East African
+    # places): those two are matched again; the Spanish, Hausa and Portuguese ones hold none of the new names.
+    second = run_flow([corpus], path)
+    third = run_flow([corpus], path)
+    assert [run["counts"]["articles_gazetteer_matched"] for run in (first, second, third)] == [5, 2, 0]
+    assert fetch(path, "select count(*) from entity_mentions where method = 'gazetteer'") == [(12,)]
+    in_one_run = tmp_path / "in_one_run.duckdb"
+    assert run_flow([corpus], in_one_run)["counts"]["articles_gazetteer_matched"] == 5
+    assert table_contents(path) == table_contents(in_one_run)
 
 
 def test_touched_but_unchanged_file_is_not_reprocessed(prefect_server, tmp_path):

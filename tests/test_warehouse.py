@@ -310,13 +310,14 @@ def test_gazetteer_articles_come_in_loading_order_chunk_by_chunk(tmp_path):
         batch = empty_batch(articles=article, article_sources=sources, entity_mentions=mentions, removed_lines=NO_LINES)
         warehouse.load_batch(path, "r1", "test", batch)
 
-    chunks = [chunk["article_id"].to_list() for chunk in warehouse.gazetteer_articles(path, chunk_size=2)]
+    article_ids = warehouse.gazetteer_article_ids(path)
+    chunks = [chunk["article_id"].to_list() for chunk in warehouse.gazetteer_articles(path, article_ids, chunk_size=2)]
 
     assert chunks == [["d5", "d2"], ["d4", "d1"], ["d3"]]
 
 
 def test_gazetteer_mentions_follow_the_names_models_found(tmp_path):
-    from transforms.entities import match_known_entities, stable_id
+    from transforms.entities import gazetteer_surfaces, match_known_entities, stable_id
 
     ankara = pl.select(stable_id(pl.lit("ankara"))).item()
     path = str(tmp_path / "w.duckdb")
@@ -331,11 +332,13 @@ def test_gazetteer_mentions_follow_the_names_models_found(tmp_path):
 
     def gazetteer_pass() -> list[tuple]:
         known = warehouse.known_names(path)
+        articles = warehouse.gazetteer_article_ids(path)
         found = [
             match_known_entities(chunk, known).with_columns(pl.lit(0, dtype=pl.Int32).alias("sentence_no"))
-            for chunk in warehouse.gazetteer_articles(path, chunk_size=1)
+            for chunk in warehouse.gazetteer_articles(path, articles, chunk_size=1)
         ]
-        assert warehouse.replace_gazetteer_mentions(path, found) == sum(chunk.height for chunk in found)
+        replaced = warehouse.replace_gazetteer_mentions(path, found, articles, gazetteer_surfaces(known), "test")
+        assert replaced == sum(chunk.height for chunk in found)
         return warehouse.query(path, "select article_id, surface, start_char, entity_id, method from entity_mentions order by all")[1]
 
     assert warehouse.known_names(path).rows() == [(ankara, "ankara", "Ankara", "LOC")]
@@ -347,6 +350,42 @@ def test_gazetteer_mentions_follow_the_names_models_found(tmp_path):
         con.execute("delete from entity_mentions where method = 'model:test'")
     assert gazetteer_pass() == []
     assert warehouse.query(path, "select count(*) from entity_keys")[1] == [(0,)]
+
+
+def test_a_gazetteer_pass_rewrites_the_mentions_of_its_scope_and_records_its_names_and_articles(tmp_path):
+    from transforms.entities import gazetteer_surfaces, match_known_entities
+
+    path = str(tmp_path / "w.duckdb")
+    warehouse.load_batch(path, "r1", "test", empty_batch())  # a1: a model found "Ankara"
+    for article_id in ["d1", "d2"]:
+        article, sources, mentions = sourced_article(article_id, "Ankara und Ankara.")
+        article = article.with_columns(ner_method=pl.lit("gazetteer"), language=pl.lit("de"))
+        warehouse.load_batch(path, "r2", "test", empty_batch(articles=article, article_sources=sources, entity_mentions=mentions, removed_lines=NO_LINES))
+    known = warehouse.known_names(path)
+    surfaces = gazetteer_surfaces(known)
+    articles = warehouse.gazetteer_article_ids(path)
+
+    def gazetteer_pass(scope: list[str], found_in: list[str]) -> list[tuple]:
+        texts = pl.concat(warehouse.gazetteer_articles(path, articles, chunk_size=10))
+        found = match_known_entities(texts.filter(pl.col("article_id").is_in(found_in)), known).with_columns(pl.lit(0, dtype=pl.Int32).alias("sentence_no"))
+        warehouse.replace_gazetteer_mentions(path, [found], articles.filter(pl.col("article_id").is_in(scope)), surfaces, "test")
+        return warehouse.query(path, "select article_id, start_char from entity_mentions where method = 'gazetteer' order by all")[1]
+
+    assert warehouse.gazetteer_surfaces(path, "test") is None
+    assert articles.select("article_id", "matched").rows() == [("d1", False), ("d2", False)]
+
+    assert gazetteer_pass(scope=["d1", "d2"], found_in=["d1", "d2"]) == [("d1", 0), ("d1", 11), ("d2", 0), ("d2", 11)]
+    # Out of the scope, mentions stay even where nothing was found: the pass only rewrites the articles it matched.
+    assert gazetteer_pass(scope=["d1"], found_in=[]) == [("d2", 0), ("d2", 11)]
+
+    assert warehouse.gazetteer_surfaces(path, "test").rows() == surfaces.rows() == [("Ankara", "ankara", "LOC")]
+    assert warehouse.gazetteer_surfaces(path, "another version") is None
+    assert warehouse.gazetteer_article_ids(path).select("article_id", "matched").rows() == [("d1", True), ("d2", True)]
+    # A row of the article loaded by another run (deleted by a changed input, then loaded again) is not the row
+    # that was matched.
+    with warehouse.connect(path) as con:
+        con.execute("update articles set run_id = 'r3' where article_id = 'd2'")
+    assert warehouse.gazetteer_article_ids(path).select("article_id", "matched").rows() == [("d1", True), ("d2", False)]
 
 
 def tagged_article(article_id: str, body: str, names: list[tuple[str, str]]) -> tuple[pl.DataFrame, ...]:

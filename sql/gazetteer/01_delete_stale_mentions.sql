@@ -1,6 +1,9 @@
--- Gazetteer mentions the current names no longer give. Rows found again unchanged stay, so a rerun writes nothing.
+-- Gazetteer mentions the current names no longer give, in the articles matched this time (`gazetteer_scope`, every
+-- gazetteer article when nothing was matched before): the others' names did not change. Rows found again
+-- unchanged stay, so a rerun writes nothing.
 delete from entity_mentions
 where method = 'gazetteer'
+    and article_id in (select article_id from gazetteer_scope)
     and not exists (
         select 1 from gazetteer_mentions as found
         where found.article_id = entity_mentions.article_id

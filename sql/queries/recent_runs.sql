@@ -20,6 +20,7 @@ final as (
         articles_loaded,
         lines_removed,
         lines_repeated,
+        articles_gazetteer_matched,
         mentions_loaded,
         checks_run,
         checks_failed,

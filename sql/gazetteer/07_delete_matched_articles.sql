@@ -1,0 +1,1 @@
+delete from gazetteer_matched_articles
