@@ -428,19 +428,34 @@ def repeated_lines_are_current(path: str, pipeline_version: str) -> bool:
 
 
 def refresh_repeated_lines(path: str, pipeline_version: str) -> int:
-    """Key the lines of new articles, then rebuild each source's repeated lines and the articles' lines that are one,
-    in one transaction that records what they were derived from. Returns how many article lines are repeated."""
+    """Key the lines of new articles, then rebuild the repeated lines of each source whose articles changed, and
+    mark the articles' lines that are one, in one transaction that records what they were derived from. Returns how
+    many article lines are repeated."""
     params = _repetition_parameters(pipeline_version)
     # Lines are keyed once, up to the length limit of the day: another limit keys them all again.
     keying = f"max_line_chars={REPEATED_LINE_MAX_CHARS}"
+    # A source's repeated lines depend on its articles and on the rule; another rule derives every source again.
+    rule = "|".join(f"{name}={value}" for name, value in sorted(params.items()))
     with connect(path) as con:
         with _transaction(con):
-            if _recorded_fingerprint(con, "article_lines") != keying:
+            keyed = _recorded_fingerprint(con, "article_lines") == keying
+            if not keyed:
                 con.execute("delete from article_lines")
                 _record_derived(con, "article_lines", keying)
+            # The sources to derive again, `changed_sources`, and their articles, `changed_articles`: every one
+            # when the lines were keyed again or the rule is not the one the last derivation used.
+            every_source = not keyed or _recorded_fingerprint(con, "repetition_sources") != rule
+            changed = ("all_sources.sql", "all_articles.sql") if every_source else ("changed_sources.sql", "changed_articles.sql")
+            for setup in ("sourced_articles.sql", "source_fingerprints.sql", *changed):
+                con.execute((REPETITION_DIR / setup).read_text(encoding="utf-8"))
             for statement in sorted(REPETITION_DIR.glob("[0-9]*.sql")):
                 _run_in_parts(con, statement.read_text(encoding="utf-8"), params)
+            _record_derived(con, "repetition_sources", rule)
             _record_derived(con, "repeated_lines", _repetition_fingerprint(con, pipeline_version))
+            # Dropped here, not at the end of the connection: a run holds its connection for the whole run.
+            con.execute(f"drop {'view' if every_source else 'table'} changed_articles")
+            for temporary in ("changed_sources", "source_fingerprints", "sourced_articles"):
+                con.execute(f"drop table {temporary}")
         return _repeated_line_count(con)
 
 

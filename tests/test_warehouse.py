@@ -759,6 +759,39 @@ def test_repeated_lines_do_not_depend_on_load_order_and_follow_deletions(tmp_pat
     assert set(warehouse.run_checks(path).values()) == {0}
 
 
+def test_only_the_sources_whose_articles_changed_are_derived_again(tmp_path):
+    path = str(tmp_path / "w.duckdb")
+    daily, weekly = "folder:/feeds/daily", "folder:/feeds/weekly"
+    digest = "Weekly digest from the county desk"
+    assert load_and_derive(path, [sourced_article(f"a{number}", story(number)) for number in range(5)]) == 5
+    # A value only deriving the daily folder again would overwrite.
+    with warehouse.connect(path) as con:
+        con.execute("update repeated_lines set line_text = 'as derived before' where source_key = ?", [daily])
+
+    def repeated() -> list[tuple]:
+        return warehouse.query(path, "select source_key, line_text, article_count from repeated_lines order by all")[1]
+
+    weekly_articles = [sourced_article(f"w{number}", story(number, digest), folder="/feeds/weekly") for number in range(5)]
+    assert load_and_derive(path, weekly_articles) == 10
+    assert repeated() == [(daily, "as derived before", 5), (weekly, digest, 5)]
+    # One more daily article: the daily folder is derived again, from all of its articles.
+    assert load_and_derive(path, [sourced_article("a5", story(5))]) == 11
+    assert repeated() == [(daily, CONTACT, 6), (weekly, digest, 5)]
+    # The weekly folder's articles gone (changed inputs): so are its lines.
+    with warehouse.connect(path) as con:
+        con.execute("delete from articles where source_uri like '/feeds/weekly/%'")
+        con.execute("delete from article_sources where source_uri like '/feeds/weekly/%'")
+    assert warehouse.refresh_repeated_lines(path, "test") == 6
+    assert repeated() == [(daily, CONTACT, 6)]
+    assert warehouse.query(path, "select source_key, count(*) from repetition_sources group by all")[1] == [(daily, 1)]
+    # Another pipeline version derives every source again, changed or not.
+    with warehouse.connect(path) as con:
+        con.execute("update repeated_lines set line_text = 'as derived before' where source_key = ?", [daily])
+    assert warehouse.refresh_repeated_lines(path, "another version") == 6
+    assert repeated() == [(daily, CONTACT, 6)]
+    assert set(warehouse.run_checks(path).values()) == {0}
+
+
 def test_repeated_lines_marked_part_by_part_are_those_marked_at_once(tmp_path, monkeypatch):
     articles = [sourced_article(f"a{number}", story(number)) for number in range(7)] + [sourced_article("stub", CONTACT)]
     whole, parted = str(tmp_path / "whole.duckdb"), str(tmp_path / "parted.duckdb")
@@ -910,9 +943,13 @@ def test_migration_009_keeps_every_column_and_row_and_drops_only_the_key_indexes
     article, sources, _ = sourced_article("a2", "Ankara is a city.\nShare this story.")
     warehouse.load_batch(path, "r1", "test", empty_batch())
     warehouse.load_batch(path, "r1", "test", empty_batch(articles=article, article_sources=sources, removed_lines=NO_LINES))
+    # Today's refresh records each source's articles in a table of migration 012: there for the refresh only.
+    with warehouse.connect(path) as con:
+        con.execute((warehouse.SQL_DIR / "migrations" / "012_repetition_sources.sql").read_text(encoding="utf-8"))
     warehouse.refresh_repeated_lines(path, "test")
     warehouse.refresh_entities(path, "test")
     with warehouse.connect(path) as con:
+        con.execute("drop table repetition_sources")
         before = table_snapshot(con)
         assert KEYED_BEFORE_009 <= primary_keys(con)
     monkeypatch.setattr(warehouse, "MIGRATIONS_DIR", through_009)

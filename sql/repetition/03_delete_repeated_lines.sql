@@ -1,2 +1,4 @@
--- Rebuilt from all articles every time, so it depends only on what is loaded, never on arrival order.
+-- The changed sources' repeated lines are rebuilt from all their articles, so they depend only on what is loaded,
+-- never on arrival order.
 delete from repeated_lines
+where source_key in (select source_key from changed_sources)

@@ -1,8 +1,9 @@
 insert into article_repeated_lines by name
 with
 
+-- The articles of the sources whose articles changed (changed_articles.sql); the others' rows stay as they are.
 sources as (
-    select article_id, source_key from article_source_keys
+    select article_id, source_key from changed_articles
 ),
 
 -- Run once per part of the articles (flows/warehouse.py): cutting the text holds the bodies of the part's articles,

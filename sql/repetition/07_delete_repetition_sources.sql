@@ -1,0 +1,1 @@
+delete from repetition_sources
