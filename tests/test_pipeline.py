@@ -251,7 +251,7 @@ def test_rerun_adds_nothing(prefect_server, tmp_path):
     # Nothing changed, so the second run derived neither the gazetteer, the entities nor the repeated lines again,
     # nor ran the checks, which all passed on these very rows in the first run.
     assert fetch(path, "select name from derived_state where derived_at < ? order by name", [second_started(path)]) == [
-        ("article_lines",), ("checks",), ("entities",), ("gazetteer",), ("repeated_lines",)
+        ("article_lines",), ("checks",), ("entities",), ("gazetteer",), ("repeated_lines",), ("repetition_sources",)
     ]
     assert (first["counts"]["checks_run"], second["counts"]["checks_run"]) == (EVERY_CHECK, 0)
     assert fetch(path, "select checks_run, checks_failed from runs order by started_at") == [(EVERY_CHECK, 0), (0, 0)]
