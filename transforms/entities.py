@@ -623,7 +623,7 @@ def gazetteer_surfaces(known: pl.DataFrame) -> pl.DataFrame:
     return pl.concat([own, aliases]).unique("surface", keep="first").sort("surface")
 
 
-# What a gazetteer match may not touch on either side: "Ford" is not found inside "Oxford", nor "Iran" inside "Iranian".
+# Letters and digits, of any script: a gazetteer match has none right before or after it (`_word_matches`).
 WORD_CHARACTERS = r"\p{L}\p{N}"
 
 
