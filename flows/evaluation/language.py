@@ -26,9 +26,13 @@ from rich.table import Table
 
 from transforms import language as lid
 
-# ../shared/datasets beside the checkout; NEWS_ETL_DATASETS points elsewhere (a worktree one level deeper).
+# ../shared/datasets beside the checkout, or the datasets under NEWS_ETL_SHARED, as for the tests, the benchmark and
+# the other evaluations; NEWS_ETL_DATASETS names the datasets folder itself.
 DEFAULT_DATASETS = Path(
-    os.environ.get("NEWS_ETL_DATASETS", Path(__file__).resolve().parents[3] / "shared" / "datasets")
+    os.environ.get(
+        "NEWS_ETL_DATASETS",
+        Path(os.environ.get("NEWS_ETL_SHARED", Path(__file__).resolve().parents[3] / "shared")) / "datasets",
+    )
 )
 MASAKHANEWS = "masakhanews_16lang"
 LINGUA = "lingua_langid_testdata"
