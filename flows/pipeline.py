@@ -294,7 +294,7 @@ def match_gazetteer(warehouse_path: str, runner: runners.TaskRunner, slices: int
     known = warehouse.known_names(warehouse_path)
     surfaces = gazetteer_surfaces(known)
     articles = articles_to_match(warehouse_path, surfaces)
-    mentions = gazetteer_mentions(warehouse_path, known, articles, runner, slices)
+    mentions = gazetteer_mentions(warehouse_path, surfaces, articles, runner, slices)
     found = warehouse.replace_gazetteer_mentions(warehouse_path, mentions, articles, surfaces, PIPELINE_VERSION)
     get_run_logger().info("gazetteer: %d names, %d articles matched, %d mentions in them", known.height, articles.height, found)
     return articles.height
@@ -324,13 +324,13 @@ def gazetteer_on_workers(articles: int, slices: int) -> bool:
 
 
 @task(**TASK_OPTIONS)
-def match_gazetteer_chunk(articles: pl.DataFrame, known: pl.DataFrame, stored: pl.DataFrame | None) -> pl.DataFrame:
+def match_gazetteer_chunk(articles: pl.DataFrame, surfaces: pl.DataFrame, stored: pl.DataFrame | None) -> pl.DataFrame:
     """The gazetteer's mentions in one chunk of articles, numbered by sentence (`number_sentences`)."""
-    return number_sentences(match_known_entities(articles, known), articles, stored)
+    return number_sentences(match_known_entities(articles, surfaces), articles, stored)
 
 
 def gazetteer_mentions(
-    warehouse_path: str, known: pl.DataFrame, articles: pl.DataFrame, runner: runners.TaskRunner | None = None, slices: int = 1
+    warehouse_path: str, surfaces: pl.DataFrame, articles: pl.DataFrame, runner: runners.TaskRunner | None = None, slices: int = 1
 ) -> Iterator[pl.DataFrame]:
     """The gazetteer's mentions in `articles` (row_no, article_id, in rowid order) chunk by chunk, in the chunks'
     order; an empty frame when there is no article to match, so the schema is always there.
@@ -343,7 +343,7 @@ def gazetteer_mentions(
     matched_any = False
     for chunk in warehouse.gazetteer_articles(warehouse_path, articles, GAZETTEER_CHUNK):
         stored = warehouse.gazetteer_sentence_numbers(warehouse_path, chunk["article_id"].to_list())
-        parameters = {"articles": chunk, "known": known, "stored": stored}
+        parameters = {"articles": chunk, "surfaces": surfaces, "stored": stored}
         # The first chunk decides: its size is the number of articles up to one chunk.
         if runner is not None and (pending or gazetteer_on_workers(chunk.height, slices)):
             pending.append(runner.submit(match_gazetteer_chunk, parameters))
@@ -357,7 +357,7 @@ def gazetteer_mentions(
         yield pending.popleft().result()
     if not matched_any:
         nothing = pl.DataFrame(schema=GAZETTEER_ARTICLE_SCHEMA)
-        yield match_gazetteer_chunk(nothing, known, None)
+        yield match_gazetteer_chunk(nothing, surfaces, None)
 
 
 @task(**TASK_OPTIONS)

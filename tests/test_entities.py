@@ -225,7 +225,7 @@ def test_ner_methods():
 
 
 def known_frame(rows: list[tuple[str, str, str]]) -> pl.DataFrame:
-    """(entity_key, surface, entity_type) -> the `known` table the warehouse gives match_known_entities."""
+    """(entity_key, surface, entity_type) -> the `known` table the warehouse gives `gazetteer_surfaces`."""
     frame = pl.DataFrame(rows, schema={"entity_key": pl.String, "surface": pl.String, "entity_type": pl.String}, orient="row")
     return frame.with_columns(stable_id(pl.col("entity_key")).alias("entity_id")).select("entity_id", "entity_key", "surface", "entity_type")
 
@@ -257,7 +257,7 @@ def test_match_known_entities_links_names_in_a_language_without_a_model():
             "language": ["de", "sw"],
         }
     )
-    result = match_known_entities(articles, known_frame(KNOWN))
+    result = match_known_entities(articles, gazetteer_surfaces(known_frame(KNOWN)))
     assert result.select("article_id", "surface", "start_char", "end_char", "entity_key", "entity_type").rows() == [
         ("de1", "EU", 4, 6, "eu", "ORG"),
         ("de1", "Benjamin Netanyahu", 23, 41, "benjamin netanyahu", "PERSON"),
@@ -290,13 +290,13 @@ def test_match_known_entities_links_names_in_a_language_without_a_model():
 )
 def test_match_known_entities_rules(body, found):
     articles = pl.DataFrame({"article_id": ["a"], "body_clean": [body], "language": ["de"]})
-    result = match_known_entities(articles, known_frame(KNOWN))
+    result = match_known_entities(articles, gazetteer_surfaces(known_frame(KNOWN)))
     assert result.sort("start_char")["surface"].to_list() == found
 
 
 def test_match_known_entities_with_nothing_known_returns_the_canonical_schema():
     articles = pl.DataFrame({"article_id": ["a"], "body_clean": ["Netanyahu"], "language": ["de"]})
-    empty = match_known_entities(articles, known_frame([]))
+    empty = match_known_entities(articles, gazetteer_surfaces(known_frame([])))
     assert empty.is_empty()
     assert empty.schema == canonicalize_mentions(mention_frame([("a", 0, "Erdoğan", "PERSON")])).schema
 
@@ -548,5 +548,5 @@ def test_gazetteer_mentions_of_a_body_do_not_depend_on_names_it_does_not_hold():
     )
     more = pl.concat([known, pl.DataFrame({"entity_id": ["e3"], "entity_key": ["lagos"], "surface": ["Lagos"], "entity_type": ["ORG"]})])
     assert changed_surfaces(gazetteer_surfaces(known), gazetteer_surfaces(more)) == ["Lagos"]
-    assert match_known_entities(body, more).equals(match_known_entities(body, known))
-    assert match_known_entities(body, known)["surface"].to_list() == ["Erdoğan", "Ankara", "Erdoğan"]
+    assert match_known_entities(body, gazetteer_surfaces(more)).equals(match_known_entities(body, gazetteer_surfaces(known)))
+    assert match_known_entities(body, gazetteer_surfaces(known))["surface"].to_list() == ["Erdoğan", "Ankara", "Erdoğan"]

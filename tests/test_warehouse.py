@@ -331,13 +331,13 @@ def test_gazetteer_mentions_follow_the_names_models_found(tmp_path):
     warehouse.load_batch(path, "r1", "test", empty_batch(articles=articles, article_sources=sources, entity_mentions=mentions))
 
     def gazetteer_pass() -> list[tuple]:
-        known = warehouse.known_names(path)
+        surfaces = gazetteer_surfaces(warehouse.known_names(path))
         articles = warehouse.gazetteer_article_ids(path)
         found = [
-            match_known_entities(chunk, known).with_columns(pl.lit(0, dtype=pl.Int32).alias("sentence_no"))
+            match_known_entities(chunk, surfaces).with_columns(pl.lit(0, dtype=pl.Int32).alias("sentence_no"))
             for chunk in warehouse.gazetteer_articles(path, articles, chunk_size=1)
         ]
-        replaced = warehouse.replace_gazetteer_mentions(path, found, articles, gazetteer_surfaces(known), "test")
+        replaced = warehouse.replace_gazetteer_mentions(path, found, articles, surfaces, "test")
         assert replaced == sum(chunk.height for chunk in found)
         return warehouse.query(path, "select article_id, surface, start_char, entity_id, method from entity_mentions order by all")[1]
 
@@ -367,7 +367,7 @@ def test_a_gazetteer_pass_rewrites_the_mentions_of_its_scope_and_records_its_nam
 
     def gazetteer_pass(scope: list[str], found_in: list[str]) -> list[tuple]:
         texts = pl.concat(warehouse.gazetteer_articles(path, articles, chunk_size=10))
-        found = match_known_entities(texts.filter(pl.col("article_id").is_in(found_in)), known).with_columns(pl.lit(0, dtype=pl.Int32).alias("sentence_no"))
+        found = match_known_entities(texts.filter(pl.col("article_id").is_in(found_in)), surfaces).with_columns(pl.lit(0, dtype=pl.Int32).alias("sentence_no"))
         warehouse.replace_gazetteer_mentions(path, [found], articles.filter(pl.col("article_id").is_in(scope)), surfaces, "test")
         return warehouse.query(path, "select article_id, start_char from entity_mentions where method = 'gazetteer' order by all")[1]
 

@@ -592,8 +592,8 @@ def canonicalize_mentions(mentions: pl.DataFrame) -> pl.DataFrame:
 def gazetteer_surfaces(known: pl.DataFrame) -> pl.DataFrame:
     """surface -> the one entity it is matched as (entity_key, entity_type); surfaces not worth matching left out.
 
-    What `match_known_entities` finds in a body depends on the body and on the rows of this table whose surface
-    occurs in it, and on nothing else."""
+    What `match_known_entities`, given this table, finds in a body depends on the body and on the rows whose
+    surface occurs in it, and on nothing else."""
     # A one-word name that known full names of people start with more often than end with ("Peter" in "Peter Mandelson")
     # is a given name: alone it does not say which Peter, and before an unknown surname it cuts the span short.
     words = known.filter(pl.col("entity_type") == "PERSON").select(pl.col("surface").str.split(" ").alias("words"))
@@ -716,15 +716,14 @@ def repeat_mentions(mentions: pl.DataFrame, articles: pl.DataFrame, taken: pl.Da
     )
 
 
-def match_known_entities(articles: pl.DataFrame, known: pl.DataFrame) -> pl.DataFrame:
+def match_known_entities(articles: pl.DataFrame, surfaces: pl.DataFrame) -> pl.DataFrame:
     """Find known entity names in Latin-script bodies (`articles`: article_id, body_clean, language).
 
-    `known` (entity_id, entity_key, surface, entity_type) holds the canonical names and aliases already in the
-    warehouse. Matches are exact and case-sensitive at word boundaries, longest first, never overlapping; the
-    rows have the schema `canonicalize_mentions` returns, with method and model_label `gazetteer`, and short
-    forms link to a longer name in the same article by the same rule.
+    `surfaces` is `gazetteer_surfaces` of the canonical names and aliases already in the warehouse; the caller
+    builds it once for all its chunks of articles. Matches are exact and case-sensitive at word boundaries,
+    longest first, never overlapping; the rows have the schema `canonicalize_mentions` returns, with method and
+    model_label `gazetteer`, and short forms link to a longer name in the same article by the same rule.
     """
-    surfaces = gazetteer_surfaces(known)
     # Longest first: Aho-Corasick reports every match; the overlap rule keeps the longest.
     patterns = surfaces.sort(pl.col("surface").str.len_chars(), "surface", descending=[True, False])["surface"].to_list()
     bodies = articles.select("article_id", "body_clean").filter(is_mostly_latin(pl.col("body_clean")))

@@ -57,6 +57,7 @@ from transforms.entities import (
     complete_mentions,
     entity_key,
     find_mentions,
+    gazetteer_surfaces,
     match_known_entities,
     model_mentions,
 )
@@ -360,13 +361,13 @@ def evaluate_german(
     known = gazetteer.known
     texts = german_texts(datasets_dir, split, "germeval")
     started = time.perf_counter()
-    mentions = match_known_entities(texts.articles, known)
+    mentions = match_known_entities(texts.articles, gazetteer_surfaces(known))
     seconds = time.perf_counter() - started
     predicted = scored_spans(mentions, "entity_type")
     in_domain = None
     if split != GERMEVAL_DEV:
         in_domain_known = known_from_gold(german_texts(datasets_dir, GERMEVAL_DEV, "germeval-dev"))
-        in_domain = span_scores(texts.gold, scored_spans(match_known_entities(texts.articles, in_domain_known), "entity_type"))
+        in_domain = span_scores(texts.gold, scored_spans(match_known_entities(texts.articles, gazetteer_surfaces(in_domain_known)), "entity_type"))
     return GermanResult(
         texts=texts,
         known=known,
@@ -407,7 +408,7 @@ def evaluate_african(datasets_dir: Path = DATASETS_DIR, gazetteer: Gazetteer | N
     gazetteer = gazetteer or gazetteer_from_news(datasets_dir)
     texts = african_texts(datasets_dir)
     started = time.perf_counter()
-    mentions = match_known_entities(texts.articles, gazetteer.known)
+    mentions = match_known_entities(texts.articles, gazetteer_surfaces(gazetteer.known))
     seconds = time.perf_counter() - started
     predicted = scored_spans(mentions, "entity_type")
     language_of = texts.articles.select("article_id", "language")
