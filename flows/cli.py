@@ -101,7 +101,7 @@ def run(
         list[str] | None,
         typer.Argument(
             help="Files, folders (read recursively) or globs of .txt, .html/.htm, .json/.jsonl/.ndjson, .csv/.tsv and "
-            ".parquet inputs, each optionally .gz. Default: seeds/.",
+            ".parquet inputs, each optionally compressed (.gz, .bz2, .xz). Default: seeds/.",
             show_default=False,
         ),
     ] = None,

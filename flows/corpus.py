@@ -6,12 +6,14 @@ whole. The exception is a `.json` document, which JSON can only parse whole: big
 What cannot be read becomes a `Rejection` (a whole file, or one row as `file#row=N`), never an exception.
 """
 
+import bz2
 import csv
 import glob
 import gzip
 import hashlib
 import io
 import json
+import lzma
 import os
 import zlib
 from collections.abc import Callable, Iterator, Mapping
@@ -35,9 +37,9 @@ from transforms.decoding import (
     replace_surrogates,
 )
 
-# File kinds by name ending (case-insensitive); each may also be gzipped (`.jsonl.gz`). Other files in a source
-# folder are skipped, not rejected: a corpus folder often holds a README or a licence beside the articles. A file
-# named on the command line is read as text whatever its name.
+# File kinds by name ending (case-insensitive); each may also be compressed (`.jsonl.gz`, `.csv.bz2`, `.txt.xz`).
+# Other files in a source folder are skipped, not rejected: a corpus folder often holds a README or a licence beside
+# the articles. A file named on the command line is read as text whatever its name.
 INPUT_KINDS = {
     ".txt": "text",
     ".html": "html",
@@ -49,7 +51,8 @@ INPUT_KINDS = {
     ".tsv": "tsv",
     ".parquet": "parquet",
 }
-GZIP_SUFFIX = ".gz"
+# Compressed inputs by name ending: the compression's name, which also names its rejections (`truncated_xz`).
+COMPRESSIONS = {".gz": "gzip", ".bz2": "bz2", ".xz": "xz"}
 CSV_DELIMITERS = {"csv": ",", "tsv": "\t"}
 
 # An HTML page wraps its text in markup: a page is read up to this many times the article limit.
@@ -171,15 +174,17 @@ def _input_files_under(folder: str) -> Iterator[str]:
             yield os.path.realpath(entry.path)
 
 
-def input_kind(source_uri: str) -> tuple[str | None, bool]:
-    """(kind, gzipped) from the file name: `a.jsonl.gz` -> ("jsonl", True); an unknown ending gives None."""
+def input_kind(source_uri: str) -> tuple[str | None, str | None]:
+    """(kind, compression) from the file name: `a.jsonl.gz` -> ("jsonl", "gzip"), `a.txt` -> ("text", None); an
+    unknown ending gives kind None."""
     # As `Path(...).name` and `.suffix` (a name's leading dot starts no suffix, nor does a trailing one), without
     # building Path objects: this runs twice for every file read, and the objects took ~0.1 s per 20,000 files.
     name = os.path.basename(source_uri.rstrip(os.sep)).lower()
-    compressed = name.endswith(GZIP_SUFFIX)
-    stem = name.removesuffix(GZIP_SUFFIX)
+    dot = name.rfind(".")
+    compression = COMPRESSIONS.get(name[dot:]) if dot >= 0 else None
+    stem = name[:dot] if compression else name
     dot = stem.rfind(".")
-    return INPUT_KINDS.get(stem[dot:] if 0 < dot < len(stem) - 1 else ""), compressed
+    return INPUT_KINDS.get(stem[dot:] if 0 < dot < len(stem) - 1 else ""), compression
 
 
 def _is_input(path: Path) -> bool:
@@ -190,49 +195,76 @@ def _is_input(path: Path) -> bool:
 class _Fingerprint:
     content_hash: str
     data_bytes: int  # decompressed size
-    problem: Rejected | None  # a gzip stream that is cut short or corrupt
+    problem: Rejected | None  # a compressed stream that is cut short or corrupt
     # The file's bytes when it is not compressed and was read in one chunk: a file of one article is then parsed
     # from them, not opened and read a second time.
     data: bytes | None = None
 
 
-def _fingerprint(path: str, compressed: bool) -> _Fingerprint:
-    """Hash the file's bytes in one streaming pass; a gzip file is also decompressed (and dropped) to validate it."""
+# How each compression is opened for reading; None is a plain file. Each reads a file of several streams one after
+# another (`cat a.gz b.gz`) as one, and raises EOFError when the last stream is cut short.
+OPENERS: dict[str | None, Callable[..., BinaryIO]] = {None: open, "gzip": gzip.open, "bz2": bz2.open, "xz": lzma.open}
+
+# What the decompressors raise on bytes that are not their format (bz2 raises a bare OSError, gzip BadGzipFile).
+DECOMPRESSION_ERRORS = (zlib.error, lzma.LZMAError, OSError)
+
+
+class _HashingReader:
+    """A binary file that feeds each byte read from it to `digest`, so that a compressed file is hashed as it is
+    decompressed, in one pass. A failed read is kept in `failed`: it is the disk's error, not the format's."""
+
+    def __init__(self, handle: BinaryIO, digest: Any):
+        self._handle, self._digest = handle, digest
+        self.failed: OSError | None = None
+
+    def read(self, size: int = -1) -> bytes:
+        try:
+            data = self._handle.read(size)
+        except OSError as error:
+            self.failed = error
+            raise
+        self._digest.update(data)
+        return data
+
+
+def _fingerprint(path: str, compression: str | None) -> _Fingerprint:
+    """Hash the file's bytes in one streaming pass; a compressed file is also decompressed (and dropped) to
+    validate it and learn its size."""
     digest = hashlib.blake2b(digest_size=16)
     data_bytes = 0
-    inflater = zlib.decompressobj(wbits=zlib.MAX_WBITS | 16) if compressed else None
-    problem = None
-    chunks: list[bytes] = []
     with open(path, "rb") as handle:
-        while chunk := handle.read(READ_CHUNK_BYTES):
-            digest.update(chunk)
-            if len(chunks) < 2:
-                chunks.append(chunk)
-            if inflater is None:
+        if compression is None:
+            chunks: list[bytes] = []
+            while chunk := handle.read(READ_CHUNK_BYTES):
+                digest.update(chunk)
                 data_bytes += len(chunk)
-                continue
-            if problem is None:
-                try:
-                    while chunk:
-                        data_bytes += len(inflater.decompress(chunk))
-                        # A gzip file may hold several members one after another.
-                        chunk = inflater.unused_data if inflater.eof else b""
-                        if chunk:
-                            inflater = zlib.decompressobj(wbits=zlib.MAX_WBITS | 16)
-                except zlib.error as error:
-                    problem = Rejected("corrupt_gzip", f"not a valid gzip stream: {error}")
-    if inflater is not None and problem is None and not inflater.eof:
-        problem = Rejected("truncated_gzip", f"the compressed stream ends before its end marker ({data_bytes} bytes decompressed)")
-    whole = b"".join(chunks) if inflater is None and len(chunks) < 2 else None
-    return _Fingerprint(digest.hexdigest(), data_bytes, problem, whole)
+                if len(chunks) < 2:
+                    chunks.append(chunk)
+            return _Fingerprint(digest.hexdigest(), data_bytes, None, b"".join(chunks) if len(chunks) < 2 else None)
+        raw = _HashingReader(handle, digest)
+        problem = None
+        try:
+            # A chunk at a time: a few bytes of bzip2 can hold gigabytes of one repeated byte.
+            with OPENERS[compression](raw, "rb") as stream:
+                while piece := stream.read(READ_CHUNK_BYTES):
+                    data_bytes += len(piece)
+        except EOFError:
+            problem = Rejected(f"truncated_{compression}", f"the compressed stream ends before its end marker ({data_bytes} bytes decompressed)")
+        except DECOMPRESSION_ERRORS as error:
+            if raw.failed is not None:
+                raise
+            problem = Rejected(f"corrupt_{compression}", f"not a valid {compression} stream: {error}")
+        while raw.read(READ_CHUNK_BYTES):  # the bytes after where a broken stream stopped are hashed too
+            pass
+    return _Fingerprint(digest.hexdigest(), data_bytes, problem)
 
 
-def _open_binary(path: str, compressed: bool) -> BinaryIO:
-    return gzip.open(path, "rb") if compressed else open(path, "rb")
+def _open_binary(path: str, compression: str | None) -> BinaryIO:
+    return OPENERS[compression](path, "rb")
 
 
-def _read_capped(path: str, compressed: bool, limit: int) -> bytes:
-    with _open_binary(path, compressed) as handle:
+def _read_capped(path: str, compression: str | None, limit: int) -> bytes:
+    with _open_binary(path, compression) as handle:
         return handle.read(limit)
 
 
@@ -288,9 +320,9 @@ class CorpusReader:
 
     def _read_input(self, item: InputFile) -> Iterator[records.Document | Rejection | InputDone]:
         uri = item.source_uri
-        kind, compressed = input_kind(uri)
+        kind, compression = input_kind(uri)
         try:
-            fingerprint = _fingerprint(uri, compressed)
+            fingerprint = _fingerprint(uri, compression)
         except OSError as error:
             # No manifest row: an unreadable file (permissions, vanished) is tried again next run.
             yield Rejection(uri, "unreadable", f"{type(error).__name__}: {error}", None)
@@ -313,14 +345,14 @@ class CorpusReader:
             return
         rows = 0
         try:
-            for produced in self._parse(uri, kind or "text", compressed, fingerprint):
+            for produced in self._parse(uri, kind or "text", compression, fingerprint):
                 rows += 1
                 yield produced
         except _FileRejected as rejected:
             yield Rejection(uri, rejected.reason, rejected.detail, digest)
             yield done("rejected")
             return
-        except (OSError, EOFError, zlib.error, csv.Error, pyarrow.ArrowException, ValueError) as error:
+        except (OSError, EOFError, zlib.error, lzma.LZMAError, csv.Error, pyarrow.ArrowException, ValueError) as error:
             # The file changed or broke between the fingerprint and the parse, or holds something no rule above
             # foresaw (ValueError covers decoding and number parsing): the file is quarantined, the run goes on.
             after = f" after {rows} rows" if rows else ""
@@ -329,24 +361,24 @@ class CorpusReader:
             return
         yield done("loaded")
 
-    def _parse(self, uri: str, kind: str, compressed: bool, fingerprint: _Fingerprint) -> Iterator[records.Document | Rejection]:
+    def _parse(self, uri: str, kind: str, compression: str | None, fingerprint: _Fingerprint) -> Iterator[records.Document | Rejection]:
         digest = fingerprint.content_hash
         if kind == "text":
-            yield self._whole(uri, compressed, fingerprint, self._max_bytes, records.text_document)
+            yield self._whole(uri, compression, fingerprint, self._max_bytes, records.text_document)
         elif kind == "html":
-            yield self._whole(uri, compressed, fingerprint, HTML_MARKUP_FACTOR * self._max_bytes, self._html)
+            yield self._whole(uri, compression, fingerprint, HTML_MARKUP_FACTOR * self._max_bytes, self._html)
         elif kind == "parquet":
-            yield from self._parquet_rows(uri, compressed, digest)
+            yield from self._parquet_rows(uri, compression, digest)
         else:
-            yield from self._text_rows(uri, kind, compressed, fingerprint)
+            yield from self._text_rows(uri, kind, compression, fingerprint)
 
     def _whole(
-        self, uri: str, compressed: bool, fingerprint: _Fingerprint, limit: int, to_document: Callable[[Decoded, str, str], Any]
+        self, uri: str, compression: str | None, fingerprint: _Fingerprint, limit: int, to_document: Callable[[Decoded, str, str], Any]
     ) -> records.Document:
         """One file, one article (.txt, .html)."""
         if fingerprint.data_bytes > limit:
             raise _FileRejected("too_large", f"{fingerprint.data_bytes} bytes, limit {limit}")
-        data = fingerprint.data if fingerprint.data is not None else _read_capped(uri, compressed, limit + 1)
+        data = fingerprint.data if fingerprint.data is not None else _read_capped(uri, compression, limit + 1)
         decoded = decode_bytes(data, limit)
         if isinstance(decoded, Rejected):
             raise _FileRejected(decoded.reason, decoded.detail)
@@ -358,9 +390,9 @@ class CorpusReader:
     def _html(self, decoded: Decoded, uri: str, digest: str) -> records.Document | Rejected:
         return records.html_document(decoded, self._max_bytes, uri, digest)
 
-    def _text_rows(self, uri: str, kind: str, compressed: bool, fingerprint: _Fingerprint) -> Iterator[records.Document | Rejection]:
+    def _text_rows(self, uri: str, kind: str, compression: str | None, fingerprint: _Fingerprint) -> Iterator[records.Document | Rejection]:
         """Rows of a CSV/TSV or JSON (lines) file, decoded as a stream in the encoding of its first block."""
-        sample = _read_capped(uri, compressed, ENCODING_SAMPLE_BYTES)
+        sample = _read_capped(uri, compression, ENCODING_SAMPLE_BYTES)
         if not sample.strip():
             raise _FileRejected("empty_input", f"{fingerprint.data_bytes} bytes of whitespace" if fingerprint.data_bytes else "0 bytes")
         encoding = choose_encoding(sample, complete=len(sample) < ENCODING_SAMPLE_BYTES)
@@ -370,11 +402,11 @@ class CorpusReader:
             # Decoded with surrogateescape, nothing is replaced: a row with foreign bytes is decoded on its own.
             encoding = Encoding("utf-8", "utf-8")
         if kind == "json":
-            produced = self._json_rows(uri, compressed, fingerprint.content_hash, encoding)
+            produced = self._json_rows(uri, compression, fingerprint.content_hash, encoding)
         else:
             # Only "\n" ends a JSON line: a lone "\r" inside one is a (badly escaped) part of a string.
             newline = "" if kind in CSV_DELIMITERS else "\n"
-            stream = io.TextIOWrapper(_open_binary(uri, compressed), encoding=encoding.codec, errors="surrogateescape", newline=newline)
+            stream = io.TextIOWrapper(_open_binary(uri, compression), encoding=encoding.codec, errors="surrogateescape", newline=newline)
             produced = self._csv_rows(uri, kind, stream, fingerprint.content_hash, encoding) if kind in CSV_DELIMITERS else self._jsonl_rows(uri, stream, fingerprint.content_hash, encoding)
         found = 0
         for item in produced:
@@ -409,9 +441,9 @@ class CorpusReader:
                     continue
                 yield self._row(value, row_uri, uri, digest, encoding)
 
-    def _json_rows(self, uri: str, compressed: bool, digest: str, encoding: Encoding) -> Iterator[records.Document | Rejection]:
+    def _json_rows(self, uri: str, compression: str | None, digest: str, encoding: Encoding) -> Iterator[records.Document | Rejection]:
         """A JSON document: a list of rows, an object wrapping one (records.ROW_LIST_KEYS), or one article."""
-        with _open_binary(uri, compressed) as handle:
+        with _open_binary(uri, compression) as handle:
             text = handle.read().decode(encoding.codec, errors="surrogateescape")
         try:
             value = _parse_json(text)
@@ -464,9 +496,9 @@ class CorpusReader:
                     continue
                 yield self._row(dict(zip(columns, record)), row_uri, uri, digest, encoding, fields)
 
-    def _parquet_rows(self, uri: str, compressed: bool, digest: str) -> Iterator[records.Document | Rejection]:
+    def _parquet_rows(self, uri: str, compression: str | None, digest: str) -> Iterator[records.Document | Rejection]:
         """`#row=N` is the 0-based row of the file. Parquet strings are UTF-8 by definition."""
-        with _open_binary(uri, compressed) as handle:
+        with _open_binary(uri, compression) as handle:
             try:
                 parquet = pq.ParquetFile(handle)
             except pyarrow.ArrowException as error:

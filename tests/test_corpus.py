@@ -73,8 +73,11 @@ def test_a_folder_s_links_read_as_rglob_and_resolve_do(tmp_path):
 
 # --- input kinds, streaming reads and quarantine -------------------------------------------------------------------
 
+import bz2  # noqa: E402
 import gzip  # noqa: E402
 import json  # noqa: E402
+import lzma  # noqa: E402
+import tracemalloc  # noqa: E402
 import os  # noqa: E402
 
 import pyarrow as pa  # noqa: E402
@@ -90,12 +93,14 @@ MASAKHANEWS_DIR = SHARED_DIR / "datasets" / "masakhanews_16lang"
 @pytest.mark.parametrize(
     ("name", "expected"),
     [
-        ("a.txt", ("text", False)), ("a.HTM", ("html", False)), ("a.html.gz", ("html", True)), ("a.json", ("json", False)),
-        ("a.jsonl.gz", ("jsonl", True)), ("a.ndjson", ("jsonl", False)), ("a.CSV", ("csv", False)), ("a.tsv.gz", ("tsv", True)),
-        ("a.parquet", ("parquet", False)), ("a.md", (None, False)), ("a.gz", (None, True)),
+        ("a.txt", ("text", None)), ("a.HTM", ("html", None)), ("a.html.gz", ("html", "gzip")), ("a.json", ("json", None)),
+        ("a.jsonl.gz", ("jsonl", "gzip")), ("a.ndjson", ("jsonl", None)), ("a.CSV", ("csv", None)), ("a.tsv.gz", ("tsv", "gzip")),
+        ("a.parquet", ("parquet", None)), ("a.md", (None, None)), ("a.gz", (None, "gzip")),
+        ("a.csv.bz2", ("csv", "bz2")), ("a.JSONL.XZ", ("jsonl", "xz")), ("a.bz2", (None, "bz2")), ("a.txt.zip", (None, None)),
         # As a Path's suffix: a name's leading dot starts none, nor does its last character.
-        (".txt", (None, False)), ("..txt", ("text", False)), ("a.", (None, False)), ("a.txt.", (None, False)),
-        ("a..txt", ("text", False)), (".gz", (None, True)), ("a.txt.gz.gz", (None, True)), ("notes", (None, False)),
+        (".txt", (None, None)), ("..txt", ("text", None)), ("a.", (None, None)), ("a.txt.", (None, None)),
+        ("a..txt", ("text", None)), (".gz", (None, "gzip")), ("a.txt.gz.gz", (None, "gzip")), ("a.txt.xz.gz", (None, "gzip")),
+        ("notes", (None, None)),
     ],
 )  # fmt: skip
 def test_input_kind(name, expected):
@@ -103,10 +108,11 @@ def test_input_kind(name, expected):
 
 
 def test_folder_discovers_every_input_kind(tmp_path):
-    for name in ("a.txt", "b.html", "c.htm.gz", "d.json", "e.jsonl", "f.ndjson.gz", "g.csv", "h.tsv", "i.parquet", "j.md", "k.gz", "sub/l.jsonl"):
+    files = ("a.txt", "b.html", "c.htm.gz", "d.json", "e.jsonl", "f.ndjson.gz", "g.csv", "h.tsv", "i.parquet", "j.md", "k.gz", "m.csv.bz2", "n.txt.xz", "o.xz", "sub/l.jsonl")
+    for name in files:
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_bytes(b"x")
-    expected = ["a.txt", "b.html", "c.htm.gz", "d.json", "e.jsonl", "f.ndjson.gz", "g.csv", "h.tsv", "i.parquet", "sub/l.jsonl"]
+    expected = ["a.txt", "b.html", "c.htm.gz", "d.json", "e.jsonl", "f.ndjson.gz", "g.csv", "h.tsv", "i.parquet", "m.csv.bz2", "n.txt.xz", "sub/l.jsonl"]
     assert names(discover_inputs([str(tmp_path)]), tmp_path) == expected
 
 
@@ -176,9 +182,12 @@ def test_field_options_choose_the_columns(tmp_path):
 
 
 def test_bad_files_and_rows_are_rejections_with_reasons(tmp_path):
-    good = gzip.compress(b"A complete article that was gzipped. " * 40)
-    (tmp_path / "cut.txt.gz").write_bytes(good[: len(good) - 12])
+    article = b"A complete article that was compressed. " * 40
+    for suffix, compressed in (("gz", gzip.compress(article)), ("bz2", bz2.compress(article)), ("xz", lzma.compress(article))):
+        (tmp_path / f"cut.txt.{suffix}").write_bytes(compressed[: len(compressed) - 12])
     (tmp_path / "not_gzip.jsonl.gz").write_bytes(b'{"text": "plain"}\n')
+    (tmp_path / "not_bz2.csv.bz2").write_bytes(b"title,text\nA,plain\n")
+    (tmp_path / "not_xz.txt.xz").write_bytes(b"plain text, not xz")
     (tmp_path / "empty.csv").write_bytes(b"")
     (tmp_path / "header_only.csv").write_text("title,text\n", encoding="utf-8")
     (tmp_path / "no_text.csv").write_text("id,score\n1,2\n", encoding="utf-8")
@@ -191,12 +200,16 @@ def test_bad_files_and_rows_are_rejections_with_reasons(tmp_path):
     assert [short(doc.source_uri) for doc in documents] == ["rows.jsonl#row=0"]
     assert [(short(item.source_uri), item.reason) for item in rejections] == [
         ("broken.json", "malformed_json"),
+        ("cut.txt.bz2", "truncated_bz2"),
         ("cut.txt.gz", "truncated_gzip"),
+        ("cut.txt.xz", "truncated_xz"),
         ("empty.csv", "empty_input"),
         ("header_only.csv", "empty_input"),
         ("image.jsonl", "binary_content"),
         ("no_text.csv", "no_text_field"),
+        ("not_bz2.csv.bz2", "corrupt_bz2"),
         ("not_gzip.jsonl.gz", "corrupt_gzip"),
+        ("not_xz.txt.xz", "corrupt_xz"),
         ("rows.jsonl#row=1", "malformed_row"),
         ("rows.jsonl#row=2", "malformed_row"),
         ("rows.jsonl#row=3", "text_not_text"),
@@ -220,18 +233,36 @@ def test_too_large_articles(tmp_path):
     (tmp_path / "big.txt").write_text("word " * 100, encoding="utf-8")
     with gzip.open(tmp_path / "bomb.txt.gz", "wb") as handle:
         handle.write(b"a" * 10_000)
+    (tmp_path / "bomb.txt.xz").write_bytes(lzma.compress(b"a" * 20_000))
     (tmp_path / "rows.jsonl").write_text(json.dumps({"text": "short"}) + "\n" + json.dumps({"text": "long " * 40}) + "\n" + json.dumps({"text": "x" * 2000}) + "\n", encoding="utf-8")
     documents, rejections, _ = flat(read_all([tmp_path], max_bytes=100))
     assert [short(doc.source_uri) for doc in documents] == ["rows.jsonl#row=0"]
     assert [(short(item.source_uri), item.reason, item.detail) for item in rejections] == [
         ("big.txt", "too_large", "500 bytes, limit 100"),
         ("bomb.txt.gz", "too_large", "10000 bytes, limit 100"),
+        ("bomb.txt.xz", "too_large", "20000 bytes, limit 100"),
         ("rows.jsonl#row=1", "too_large", "200 bytes of text, limit 100"),
         ("rows.jsonl#row=2", "too_large", "a line over 400 characters"),
     ]
 
 
-def test_a_text_file_reads_whole_in_one_chunk_in_several_and_gzipped(tmp_path):
+def test_a_compressed_file_is_measured_a_chunk_at_a_time(tmp_path):
+    # 200 MB of one byte is 113 bytes of bzip2 per 100 MB: decompressed in one call, the fingerprint held 100 MB.
+    stream = bz2.compress(bytes(100_000_000))
+    (tmp_path / "bomb.txt.bz2").write_bytes(stream + stream)
+    tracemalloc.start()
+    try:
+        _, rejections, _ = flat(read_all([tmp_path], max_bytes=100))
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert [(short(item.source_uri), item.reason, item.detail) for item in rejections] == [
+        ("bomb.txt.bz2", "too_large", "200000000 bytes, limit 100")
+    ]
+    assert peak < 8 * READ_CHUNK_BYTES
+
+
+def test_a_text_file_reads_whole_in_one_chunk_in_several_and_compressed(tmp_path):
     # A file of one chunk is parsed from the bytes its fingerprint read; a longer or compressed one is read again.
     small = "Der Bürgermeister sprach.\n" * 10
     large = "Le maire a parlé.\n" * (2 * READ_CHUNK_BYTES // 18)
@@ -239,10 +270,17 @@ def test_a_text_file_reads_whole_in_one_chunk_in_several_and_gzipped(tmp_path):
     (tmp_path / "b.txt").write_text(large, encoding="utf-8")
     with gzip.open(tmp_path / "c.txt.gz", "wt", encoding="utf-8") as handle:
         handle.write(small)
+    (tmp_path / "d.txt.bz2").write_bytes(bz2.compress(small.encode("utf-8")))
+    # Streams one after another (`cat a.xz b.xz > c.xz`) are one file's text.
+    halves = small[:100].encode("utf-8"), small[100:].encode("utf-8")
+    (tmp_path / "e.txt.xz").write_bytes(lzma.compress(halves[0]) + lzma.compress(halves[1]))
+    (tmp_path / "f.txt.bz2").write_bytes(bz2.compress(halves[0]) + bz2.compress(halves[1]))
     documents, rejections, finished = flat(read_all([tmp_path]))
     assert rejections == []
-    assert [(short(doc.source_uri), doc.text) for doc in documents] == [("a.txt", small), ("b.txt", large), ("c.txt.gz", small)]
-    assert [item.status for item in finished] == ["loaded"] * 3
+    assert [(short(doc.source_uri), doc.text) for doc in documents] == [
+        ("a.txt", small), ("b.txt", large), ("c.txt.gz", small), ("d.txt.bz2", small), ("e.txt.xz", small), ("f.txt.bz2", small)
+    ]  # fmt: skip
+    assert [item.status for item in finished] == ["loaded"] * 6
 
 
 @pytest.mark.parametrize(

@@ -1,9 +1,11 @@
 """Real flow runs over every input kind, good and bad, and over corpora that change between runs."""
 
+import bz2
 import csv
 import gzip
 import io
 import json
+import lzma
 import os
 import shutil
 from pathlib import Path
@@ -91,8 +93,8 @@ def write_mixed_corpus(root: Path) -> None:
     )
     (root / "k.tsv.gz").write_bytes(gzip.compress(f"category\theadline\ttext\turl\nbusiness\tDam\t{ARTICLES['dam'].replace(chr(10), ' ')}\t/news/dam\n".encode("utf-8")))
     pq.write_table(pa.table({"title": ["Fish", "Empty"], "body": [ARTICLES["fish"], None]}), root / "l.parquet")
-    (root / "m.csv.gz").write_bytes(gzip.compress(csv_text(["title", "content"], [["Tea", ARTICLES["tea"]]]).encode("utf-8")))
-    (root / "n.jsonl").write_text(jsonl([{"text": ARTICLES["solar"]}, {"text": "far too long " * 400}]), encoding="utf-8")
+    (root / "m.csv.bz2").write_bytes(bz2.compress(csv_text(["title", "content"], [["Tea", ARTICLES["tea"]]]).encode("utf-8")))
+    (root / "n.jsonl.xz").write_bytes(lzma.compress(jsonl([{"text": ARTICLES["solar"]}, {"text": "far too long " * 400}]).encode("utf-8")))
     # bad files
     (root / "bad").mkdir()
     (root / "bad" / "empty.txt").write_bytes(b"")
@@ -123,13 +125,13 @@ def test_a_mixed_folder_loads_every_good_article_and_quarantines_every_bad_input
         "e.html": "Floods close schools", "pages/f.htm.gz": "Rates on hold",
         "g.jsonl#row=0": "Wind", "g.jsonl#row=3": None, "h.ndjson.gz#row=0": None, "i.json#row=0": "Ferry",
         "j.csv#row=0": "Coastal road", "j.csv#row=2": "Books", "k.tsv.gz#row=0": "Dam", "l.parquet#row=0": "Fish",
-        "m.csv.gz#row=0": "Tea", "n.jsonl#row=0": None,
+        "m.csv.bz2#row=0": "Tea", "n.jsonl.xz#row=0": None,
     }  # fmt: skip
     rejected = {(relative(uri, root), reason) for uri, reason in fetch(path, "select source_uri, reason from rejected_inputs")}
     assert rejected == {
         ("g.jsonl#row=1", "malformed_row"), ("g.jsonl#row=2", "text_not_text"), ("g.jsonl#row=5", "text_not_text"),
         ("i.json#row=1", "text_not_text"), ("j.csv#row=1", "malformed_row"), ("l.parquet#row=1", "empty_text"),
-        ("n.jsonl#row=1", "too_large"),
+        ("n.jsonl.xz#row=1", "too_large"),
         ("bad/empty.txt", "empty_input"), ("bad/blank.jsonl", "empty_input"), ("bad/image.txt", "binary_content"),
         ("bad/cut.jsonl.gz", "truncated_gzip"), ("bad/huge.txt", "too_large"), ("bad/noise.txt", "undecodable"),
         ("bad/malformed.json", "malformed_json"), ("bad/no_text.csv", "no_text_field"),
@@ -139,7 +141,7 @@ def test_a_mixed_folder_loads_every_good_article_and_quarantines_every_bad_input
     # every text went through the same repair and cleaning path, whatever its container
     bodies = dict(fetch(path, "select split_part(source_uri, '/', -1), body_clean from articles"))
     assert bodies["c_cp1252.txt"] == ARTICLES["tram"]
-    assert bodies["j.csv#row=0"] == ARTICLES["road"] and bodies["m.csv.gz#row=0"] == ARTICLES["tea"]
+    assert bodies["j.csv#row=0"] == ARTICLES["road"] and bodies["m.csv.bz2#row=0"] == ARTICLES["tea"]
     assert bodies["a.txt"] == ARTICLES["port"].removeprefix("MOMBASA, Kenya — ")
     assert bodies["g.jsonl#row=0"] == ARTICLES["wind"]
     # The page's headline, which trafilatura puts above the text, is its title and not the body's first line.
