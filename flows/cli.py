@@ -100,8 +100,8 @@ def run(
     sources: Annotated[
         list[str] | None,
         typer.Argument(
-            help="Files, folders (read recursively) or globs of .txt, .html/.htm, .json/.jsonl/.ndjson, .csv/.tsv and "
-            ".parquet inputs, each optionally compressed (.gz, .bz2, .xz). Default: seeds/.",
+            help="Files, folders (read recursively) or globs of .txt, .html/.htm, .json/.jsonl/.ndjson, .csv/.tsv, "
+            ".parquet and .warc inputs, each optionally compressed (.gz, .bz2, .xz). Default: seeds/.",
             show_default=False,
         ),
     ] = None,

@@ -1,6 +1,6 @@
 """Find input files and read them: the only place that touches the user's corpus on disk.
 
-Reading streams. A structured file (CSV/TSV, JSON lines, Parquet) is parsed row by row and its documents are
+Reading streams. A structured file (CSV/TSV, JSON lines, Parquet, WARC) is parsed row by row and its documents are
 handed out in batches of articles, so a file of 20,000 rows spans several batches and is never held in memory
 whole. The exception is a `.json` document, which JSON can only parse whole: big exports belong in JSON lines.
 What cannot be read becomes a `Rejection` (a whole file, or one row as `file#row=N`), never an exception.
@@ -8,6 +8,7 @@ What cannot be read becomes a `Rejection` (a whole file, or one row as `file#row
 
 import bz2
 import csv
+import dataclasses
 import glob
 import gzip
 import hashlib
@@ -24,6 +25,9 @@ from typing import Any, BinaryIO
 import polars as pl
 import pyarrow
 import pyarrow.parquet as pq
+from warcio.archiveiterator import ArchiveIterator
+from warcio.exceptions import ArchiveLoadFailed
+from warcio.statusandheaders import StatusAndHeadersParserException
 
 from transforms import records
 from transforms.decoding import (
@@ -50,6 +54,7 @@ INPUT_KINDS = {
     ".csv": "csv",
     ".tsv": "tsv",
     ".parquet": "parquet",
+    ".warc": "warc",
 }
 # Compressed inputs by name ending: the compression's name, which also names its rejections (`truncated_xz`).
 COMPRESSIONS = {".gz": "gzip", ".bz2": "bz2", ".xz": "xz"}
@@ -57,6 +62,10 @@ CSV_DELIMITERS = {"csv": ",", "tsv": "\t"}
 
 # An HTML page wraps its text in markup: a page is read up to this many times the article limit.
 HTML_MARKUP_FACTOR = 4
+
+# The media types of a WARC response that is a page to read (a response without one is read too); another type (an
+# image, a PDF, robots.txt) is rejected as `not_html`.
+WARC_PAGE_TYPES = {"text/html", "application/xhtml+xml"}
 
 # A JSON line longer than this many times the article limit cannot hold an article we would load: it is rejected
 # as too large and skipped in pieces, never held in memory whole.
@@ -369,6 +378,8 @@ class CorpusReader:
             yield self._whole(uri, compression, fingerprint, HTML_MARKUP_FACTOR * self._max_bytes, self._html)
         elif kind == "parquet":
             yield from self._parquet_rows(uri, compression, digest)
+        elif kind == "warc":
+            yield from self._warc_rows(uri, compression, digest)
         else:
             yield from self._text_rows(uri, kind, compression, fingerprint)
 
@@ -389,6 +400,45 @@ class CorpusReader:
 
     def _html(self, decoded: Decoded, uri: str, digest: str) -> records.Document | Rejected:
         return records.html_document(decoded, self._max_bytes, uri, digest)
+
+    def _warc_rows(self, uri: str, compression: str | None, digest: str) -> Iterator[records.Document | Rejection]:
+        """A web archive's pages, read as an `.html` file is. `#row=N` is the 0-based record of the file, whatever
+        its type; records other than responses (the crawl's warcinfo, requests, metadata) hold no page."""
+        responses = 0
+        with _open_binary(uri, compression) as handle:
+            try:
+                for index, record in enumerate(ArchiveIterator(handle)):
+                    if record.rec_type == "response":
+                        responses += 1
+                        yield self._warc_page(record, f"{uri}#row={index}", uri, digest)
+            except (ArchiveLoadFailed, StatusAndHeadersParserException) as error:
+                # A record's headers that cannot be parsed leave no way to find where the next record starts.
+                raise _FileRejected("malformed_warc", f"{type(error).__name__}: {error} (after {responses} responses)") from error
+        if not responses:
+            raise _FileRejected("empty_input", "no response records")
+
+    def _warc_page(self, record: Any, row_uri: str, uri: str, digest: str) -> records.Document | Rejection:
+        http = record.http_headers
+        status = http.get_statuscode() if http is not None else None
+        if status and not status.startswith("2"):
+            return Rejection(row_uri, "http_status", f"HTTP {status}: no page", digest)
+        media_type = (http.get_header("Content-Type") or "") if http is not None else ""
+        if media_type and media_type.split(";")[0].strip().lower() not in WARC_PAGE_TYPES:
+            return Rejection(row_uri, "not_html", f"a response of type {media_type}", digest)
+        limit = HTML_MARKUP_FACTOR * self._max_bytes
+        # The payload as served, with any transfer or content encoding (chunks, gzip) undone.
+        data = record.content_stream().read(limit + 1)
+        if len(data) > limit:
+            return Rejection(row_uri, "too_large", f"a page over {limit} bytes", digest)
+        decoded = decode_bytes(data, limit)
+        if isinstance(decoded, Rejected):
+            return Rejection(row_uri, decoded.reason, decoded.detail, digest)
+        document = self._html(decoded, row_uri, digest)
+        if isinstance(document, Rejected):
+            return Rejection(row_uri, document.reason, document.detail, digest)
+        # The page's own canonical URL first, else the address it was fetched from.
+        fetched_from = record.rec_headers.get_header("WARC-Target-URI")
+        return dataclasses.replace(document, input_uri=uri, url=document.url or fetched_from)
 
     def _text_rows(self, uri: str, kind: str, compression: str | None, fingerprint: _Fingerprint) -> Iterator[records.Document | Rejection]:
         """Rows of a CSV/TSV or JSON (lines) file, decoded as a stream in the encoding of its first block."""

@@ -75,6 +75,7 @@ def test_a_folder_s_links_read_as_rglob_and_resolve_do(tmp_path):
 
 import bz2  # noqa: E402
 import gzip  # noqa: E402
+import io  # noqa: E402
 import json  # noqa: E402
 import lzma  # noqa: E402
 import tracemalloc  # noqa: E402
@@ -82,6 +83,9 @@ import os  # noqa: E402
 
 import pyarrow as pa  # noqa: E402
 import pyarrow.parquet as pq  # noqa: E402
+
+from warcio.statusandheaders import StatusAndHeaders  # noqa: E402
+from warcio.warcwriter import WARCWriter  # noqa: E402
 
 from flows.corpus import READ_CHUNK_BYTES, CorpusReader, InputDone, Rejection, input_kind  # noqa: E402
 from tests.conftest import SHARED_DIR  # noqa: E402
@@ -96,7 +100,7 @@ MASAKHANEWS_DIR = SHARED_DIR / "datasets" / "masakhanews_16lang"
         ("a.txt", ("text", None)), ("a.HTM", ("html", None)), ("a.html.gz", ("html", "gzip")), ("a.json", ("json", None)),
         ("a.jsonl.gz", ("jsonl", "gzip")), ("a.ndjson", ("jsonl", None)), ("a.CSV", ("csv", None)), ("a.tsv.gz", ("tsv", "gzip")),
         ("a.parquet", ("parquet", None)), ("a.md", (None, None)), ("a.gz", (None, "gzip")),
-        ("a.csv.bz2", ("csv", "bz2")), ("a.JSONL.XZ", ("jsonl", "xz")), ("a.bz2", (None, "bz2")), ("a.txt.zip", (None, None)),
+        ("a.warc", ("warc", None)), ("a.warc.gz", ("warc", "gzip")), ("a.csv.bz2", ("csv", "bz2")), ("a.JSONL.XZ", ("jsonl", "xz")), ("a.bz2", (None, "bz2")), ("a.txt.zip", (None, None)),
         # As a Path's suffix: a name's leading dot starts none, nor does its last character.
         (".txt", (None, None)), ("..txt", ("text", None)), ("a.", (None, None)), ("a.txt.", (None, None)),
         ("a..txt", ("text", None)), (".gz", (None, "gzip")), ("a.txt.gz.gz", (None, "gzip")), ("a.txt.xz.gz", (None, "gzip")),
@@ -108,11 +112,11 @@ def test_input_kind(name, expected):
 
 
 def test_folder_discovers_every_input_kind(tmp_path):
-    files = ("a.txt", "b.html", "c.htm.gz", "d.json", "e.jsonl", "f.ndjson.gz", "g.csv", "h.tsv", "i.parquet", "j.md", "k.gz", "m.csv.bz2", "n.txt.xz", "o.xz", "sub/l.jsonl")
+    files = ("a.txt", "b.html", "c.htm.gz", "d.json", "e.jsonl", "f.ndjson.gz", "g.csv", "h.tsv", "i.parquet", "j.md", "k.gz", "m.csv.bz2", "n.txt.xz", "o.xz", "p.warc.gz", "sub/l.jsonl")
     for name in files:
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_bytes(b"x")
-    expected = ["a.txt", "b.html", "c.htm.gz", "d.json", "e.jsonl", "f.ndjson.gz", "g.csv", "h.tsv", "i.parquet", "m.csv.bz2", "n.txt.xz", "sub/l.jsonl"]
+    expected = ["a.txt", "b.html", "c.htm.gz", "d.json", "e.jsonl", "f.ndjson.gz", "g.csv", "h.tsv", "i.parquet", "m.csv.bz2", "n.txt.xz", "p.warc.gz", "sub/l.jsonl"]
     assert names(discover_inputs([str(tmp_path)]), tmp_path) == expected
 
 
@@ -220,6 +224,35 @@ def test_bad_files_and_rows_are_rejections_with_reasons(tmp_path):
     assert statuses.pop("rows.jsonl") == "loaded"
     assert set(statuses.values()) == {"rejected"}
     assert all(item.content_hash for item in rejections)
+
+
+def web_archive(path: Path, pages: list[bytes], gzipped: bool = False) -> None:
+    with path.open("wb") as out:
+        writer = WARCWriter(out, gzip=gzipped)
+        writer.write_record(writer.create_warcinfo_record(path.name, {"software": "news-etl tests"}))
+        for number, page in enumerate(pages):
+            http = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
+            record = writer.create_warc_record(f"https://example.org/{number}", "response", payload=io.BytesIO(page), http_headers=http)
+            writer.write_record(record)
+
+
+def test_web_archives_that_hold_no_page_to_read(tmp_path):
+    page = b"<html><body><article><p>" + b"The council met on Monday to agree the budget for next year. " * 3 + b"</p></article></body></html>"
+    web_archive(tmp_path / "a_pages.warc", [page, page * 40, bytes(range(256)) * 4])
+    web_archive(tmp_path / "b_info_only.warc.gz", [], gzipped=True)
+    # Not a WARC record, and too few fields for a record of ARC, its older format (which warcio reads too).
+    (tmp_path / "c_not_warc.warc").write_bytes(b"Crawl notes\n")
+    documents, rejections, finished = flat(read_all([tmp_path], max_bytes=2000))
+    assert [(short(doc.source_uri), short(doc.input_uri), doc.url) for doc in documents] == [("a_pages.warc#row=1", "a_pages.warc", "https://example.org/0")]
+    assert [(short(item.source_uri), item.reason, item.detail) for item in rejections] == [
+        ("a_pages.warc#row=2", "too_large", "a page over 8000 bytes"),
+        ("a_pages.warc#row=3", "undecodable", "not UTF-8 and no encoding detected"),
+        ("b_info_only.warc.gz", "empty_input", "no response records"),
+        ("c_not_warc.warc", "malformed_warc", "ArchiveLoadFailed: Unknown archive format, first line: ['Crawl', 'notes'] (after 0 responses)"),
+    ]
+    assert [(short(item.source_uri), item.status) for item in finished] == [
+        ("a_pages.warc", "loaded"), ("b_info_only.warc.gz", "rejected"), ("c_not_warc.warc", "rejected")
+    ]  # fmt: skip
 
 
 def test_a_csv_row_with_the_wrong_number_of_fields_is_rejected_and_counting_goes_on(tmp_path):

@@ -14,6 +14,8 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 from typer.testing import CliRunner
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
 
 from flows.cli import app
 from tests.conftest import run_flow
@@ -107,6 +109,51 @@ def write_mixed_corpus(root: Path) -> None:
     (root / "bad" / "malformed.json").write_text('[{"text": "unterminated"', encoding="utf-8")
     (root / "bad" / "no_text.csv").write_text("id,score\n1,2\n", encoding="utf-8")
     (root / "README.md").write_text("Not an input: skipped, not rejected.", encoding="utf-8")
+
+
+def write_web_archive(path: Path) -> None:
+    """A gzipped WARC as a crawler writes it: its warcinfo, pages, a request, a page gone, an image."""
+    with path.open("wb") as out:
+        writer = WARCWriter(out, gzip=True)
+
+        def response(url: str, body: bytes, status: str = "200 OK", media_type: str = "text/html; charset=utf-8", headers=()):
+            http = StatusAndHeaders(status, [("Content-Type", media_type), *headers], protocol="HTTP/1.1")
+            writer.write_record(writer.create_warc_record(url, "response", payload=io.BytesIO(body), http_headers=http))
+
+        writer.write_record(writer.create_warcinfo_record(path.name, {"software": "news-etl tests"}))
+        response("https://example.org/rail", html_page("Rail line opens in March", ARTICLES["rail"]).encode("utf-8"))
+        writer.write_record(writer.create_warc_record("https://example.org/rail", "request", payload=io.BytesIO(b"GET /rail HTTP/1.1\r\n\r\n")))
+        response("https://example.org/old", b"", status="404 Not Found")
+        response("https://example.org/logo.png", b"\x89PNG\r\n\x1a\n", media_type="image/png")
+        # Served gzipped, as most pages are: the archive keeps the bytes as they came.
+        page = gzip.compress(html_page("Queues at dawn", ARTICLES["vote"]).encode("utf-8"))
+        response("https://example.org/vote", page, headers=[("Content-Encoding", "gzip")])
+
+
+def test_a_web_archive_loads_its_pages_and_rejects_the_responses_that_are_not_one(prefect_server, tmp_path):
+    root = tmp_path / "crawl"
+    root.mkdir()
+    write_web_archive(root / "news.warc.gz")
+    path = tmp_path / "news.duckdb"
+    result = run_flow([root], path)
+    assert result["status"] == "completed"
+    articles = fetch(
+        path,
+        "select split_part(articles.source_uri, '/', -1), split_part(input_uri, '/', -1), url, title, outlet, given_language, "
+        "body_clean from articles join article_sources using (article_id) order by 1",
+    )
+    assert articles == [
+        ("news.warc.gz#row=1", "news.warc.gz", "https://example.org/rail", "Rail line opens in March", "The Coast Herald", "en", ARTICLES["rail"]),
+        ("news.warc.gz#row=5", "news.warc.gz", "https://example.org/vote", "Queues at dawn", "The Coast Herald", "en", ARTICLES["vote"]),
+    ]  # fmt: skip
+    rejected = fetch(path, "select split_part(source_uri, '/', -1), reason, detail from rejected_inputs order by 1")
+    assert rejected == [
+        ("news.warc.gz#row=3", "http_status", "HTTP 404: no page"),
+        ("news.warc.gz#row=4", "not_html", "a response of type image/png"),
+    ]
+    assert fetch(path, "select split_part(source_uri, '/', -1), status from input_files") == [("news.warc.gz", "loaded")]
+    again = run_flow([root], path)
+    assert (again["counts"]["inputs_unchanged"], again["counts"]["articles_read"]) == (1, 0)
 
 
 def relative(uri: str, root: Path) -> str:
