@@ -106,6 +106,12 @@ def test_lone_surrogates_from_json_escapes_become_replacement_characters():
     assert result.text == "A long enough sentence with one broken \ufffd escape in it, and more words."
 
 
+def test_a_timestamp_number_is_published_text_and_parses_as_unix_time():
+    row = document({"text": "Dock workers ended their strike.", "timestamp": 1714557600})
+    assert row.published_text == "1714557600"
+    assert documents_frame([row])["published_at"].to_list() == [datetime.datetime(2024, 5, 1, 10, 0, tzinfo=datetime.UTC)]
+
+
 def test_bytes_text_is_decoded():
     assert document({"text": "Zürich".encode("utf-8")}).text == "Zürich"
 
@@ -133,6 +139,14 @@ def test_documents_frame_repairs_titles_and_parses_dates():
         ("Wed, 01 May 2024 10:00:00 +0100", datetime.datetime(2024, 5, 1, 9, 0)),
         ("1 May 2024", datetime.datetime(2024, 5, 1)),
         ("May 1, 2024", datetime.datetime(2024, 5, 1)),
+        # Unix time in seconds, with a fraction, and in milliseconds; a JSON number is read as its text.
+        ("1714557600", datetime.datetime(2024, 5, 1, 10, 0)),
+        ("1714557600.25", datetime.datetime(2024, 5, 1, 10, 0, 0, 250_000)),
+        ("1714557600.1234567", datetime.datetime(2024, 5, 1, 10, 0, 0, 123_456)),
+        ("1714557600250", datetime.datetime(2024, 5, 1, 10, 0, 0, 250_000)),
+        ("20240501", None),  # eight digits: not Unix time, and no format above
+        ("171455760", None),
+        ("17145576001", None),
         ("last Tuesday", None),
         (None, None),
     ],

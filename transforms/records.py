@@ -45,6 +45,10 @@ ROW_LIST_KEYS = ("articles", "items", "data", "results", "records", "rows", "ent
 # and day-first or slashed dates. A date without a zone is taken as UTC; an unparsed one is kept as text only.
 PUBLISHED_FORMATS_WITH_ZONE = ("%Y-%m-%dT%H:%M:%S%.f%z", "%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%d %H:%M:%S%.f%z", "%Y-%m-%d %H:%M:%S%z", "%a, %d %b %Y %H:%M:%S %z", "%d %b %Y %H:%M:%S %z")  # fmt: skip
 PUBLISHED_FORMATS_NAIVE = ("%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d", "%Y/%m/%d", "%d %B %Y", "%B %d, %Y")  # fmt: skip
+# Unix time, as exports and feeds' "timestamp" fields write it: ten digits are seconds (2001-09-09 to 2286, with
+# an optional fraction), thirteen milliseconds. Other counts of digits stay unparsed: "20240501" is a date.
+EPOCH_SECONDS = r"^(\d{10})(?:\.(\d{1,6})\d*)?$"
+EPOCH_MILLISECONDS = r"^(\d{13})$"
 
 # The page's declared language, `<html lang="fr-CA">`: what the publisher says, stored as given.
 HTML_LANG = re.compile(r"""<html\b[^>]*?\blang\s*=\s*["']?([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*)""", re.IGNORECASE)
@@ -204,12 +208,18 @@ def documents_frame(documents: Sequence[Document]) -> pl.DataFrame:
 
 
 def published_at(published_text: pl.Expr) -> pl.Expr:
-    """The publication time as UTC, from the formats in PUBLISHED_FORMATS_*; null when none fits."""
+    """The publication time as UTC, from the formats in PUBLISHED_FORMATS_* or Unix time (EPOCH_*); null when none
+    fits."""
     text = published_text.str.strip_chars().str.replace(r"(?i)z$", "+00:00")
     utc = pl.Datetime("us", "UTC")
     with_zone = [text.str.strptime(utc, format, strict=False) for format in PUBLISHED_FORMATS_WITH_ZONE]
     naive = [text.str.strptime(pl.Datetime("us"), format, strict=False).dt.replace_time_zone("UTC") for format in PUBLISHED_FORMATS_NAIVE]
-    return pl.coalesce(*with_zone, *naive)
+    # In microseconds, from the digits: a float would round the fraction of a second.
+    fraction = text.str.extract(EPOCH_SECONDS, 2).str.pad_end(6, "0").cast(pl.Int64)
+    seconds = text.str.extract(EPOCH_SECONDS, 1).cast(pl.Int64) * 1_000_000 + fraction.fill_null(0)
+    milliseconds = text.str.extract(EPOCH_MILLISECONDS, 1).cast(pl.Int64) * 1_000
+    epoch = pl.from_epoch(pl.coalesce(seconds, milliseconds), time_unit="us").dt.replace_time_zone("UTC")
+    return pl.coalesce(*with_zone, *naive, epoch)
 
 
 def article_sources(docs: pl.DataFrame, sources: pl.DataFrame) -> pl.DataFrame:
