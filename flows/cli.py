@@ -101,7 +101,7 @@ def run(
         list[str] | None,
         typer.Argument(
             help="Files, folders (read recursively) or globs of .txt, .html/.htm, .json/.jsonl/.ndjson, .csv/.tsv, "
-            ".parquet and .warc inputs, each optionally compressed (.gz, .bz2, .xz). Default: seeds/.",
+            ".parquet, .warc and .rss/.atom inputs, each optionally compressed (.gz, .bz2, .xz). Default: seeds/.",
             show_default=False,
         ),
     ] = None,

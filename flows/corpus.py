@@ -2,7 +2,7 @@
 
 Reading streams. A structured file (CSV/TSV, JSON lines, Parquet, WARC) is parsed row by row and its documents are
 handed out in batches of articles, so a file of 20,000 rows spans several batches and is never held in memory
-whole. The exception is a `.json` document, which JSON can only parse whole: big exports belong in JSON lines.
+whole. The exceptions are a `.json` document and a feed, which are parsed whole: big exports belong in JSON lines.
 What cannot be read becomes a `Rejection` (a whole file, or one row as `file#row=N`), never an exception.
 """
 
@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
+import feedparser
 import polars as pl
 import pyarrow
 import pyarrow.parquet as pq
@@ -55,6 +56,10 @@ INPUT_KINDS = {
     ".tsv": "tsv",
     ".parquet": "parquet",
     ".warc": "warc",
+    # Feeds, saved as they were fetched. Not `.xml`: a corpus folder's other XML (sitemaps, NewsML, settings) would be
+    # rejected run after run; a feed saved as `.xml` needs renaming.
+    ".rss": "feed",
+    ".atom": "feed",
 }
 # Compressed inputs by name ending: the compression's name, which also names its rejections (`truncated_xz`).
 COMPRESSIONS = {".gz": "gzip", ".bz2": "bz2", ".xz": "xz"}
@@ -380,6 +385,8 @@ class CorpusReader:
             yield from self._parquet_rows(uri, compression, digest)
         elif kind == "warc":
             yield from self._warc_rows(uri, compression, digest)
+        elif kind == "feed":
+            yield from self._feed_rows(uri, compression, digest)
         else:
             yield from self._text_rows(uri, kind, compression, fingerprint)
 
@@ -439,6 +446,41 @@ class CorpusReader:
         # The page's own canonical URL first, else the address it was fetched from.
         fetched_from = record.rec_headers.get_header("WARC-Target-URI")
         return dataclasses.replace(document, input_uri=uri, url=document.url or fetched_from)
+
+    def _feed_rows(self, uri: str, compression: str | None, digest: str) -> Iterator[records.Document | Rejection]:
+        """An RSS, Atom or RDF feed's entries, parsed whole (feedparser): `#row=N` is the 0-based entry."""
+        with _open_binary(uri, compression) as handle:
+            feed = feedparser.parse(handle.read())
+        if not feed.entries:
+            # feedparser reads what it can of broken XML ("bozo"), so a feed with entries is read even then.
+            if not feed.version and feed.bozo:
+                raise _FileRejected("malformed_feed", f"{type(feed.bozo_exception).__name__}: {feed.bozo_exception}")
+            if not feed.version:
+                raise _FileRejected("not_a_feed", "no RSS, Atom or RDF feed in the XML")
+            raise _FileRejected("empty_input", "a feed without entries")
+        for index, entry in enumerate(feed.entries):
+            yield self._feed_entry(entry, feed, f"{uri}#row={index}", uri, digest)
+
+    def _feed_entry(self, entry: Any, feed: Any, row_uri: str, uri: str, digest: str) -> records.Document | Rejection:
+        """One entry: its HTML (the full content, else the summary) read as a page's main text is; its title, link
+        and date, and the feed's title and language as outlet and given language."""
+        contents = [content.get("value") or "" for content in entry.get("content", [])]
+        html = max(contents, key=len, default="") or entry.get("summary") or ""
+        if not html.strip():
+            return Rejection(row_uri, "empty_text", "the entry has no content and no summary", digest)
+        page = Decoded(f"<html><body><article>{html}</article></body></html>", feed.get("encoding") or "utf-8")
+        document = self._html(page, row_uri, digest)
+        if isinstance(document, Rejected):
+            return Rejection(row_uri, document.reason, document.detail, digest)
+        return dataclasses.replace(
+            document,
+            input_uri=uri,
+            title=entry.get("title"),
+            url=entry.get("link"),
+            published_text=entry.get("published") or entry.get("updated"),
+            outlet=feed.feed.get("title"),
+            given_language=entry.get("language") or feed.feed.get("language"),
+        )
 
     def _text_rows(self, uri: str, kind: str, compression: str | None, fingerprint: _Fingerprint) -> Iterator[records.Document | Rejection]:
         """Rows of a CSV/TSV or JSON (lines) file, decoded as a stream in the encoding of its first block."""

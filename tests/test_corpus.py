@@ -100,7 +100,8 @@ MASAKHANEWS_DIR = SHARED_DIR / "datasets" / "masakhanews_16lang"
         ("a.txt", ("text", None)), ("a.HTM", ("html", None)), ("a.html.gz", ("html", "gzip")), ("a.json", ("json", None)),
         ("a.jsonl.gz", ("jsonl", "gzip")), ("a.ndjson", ("jsonl", None)), ("a.CSV", ("csv", None)), ("a.tsv.gz", ("tsv", "gzip")),
         ("a.parquet", ("parquet", None)), ("a.md", (None, None)), ("a.gz", (None, "gzip")),
-        ("a.warc", ("warc", None)), ("a.warc.gz", ("warc", "gzip")), ("a.csv.bz2", ("csv", "bz2")), ("a.JSONL.XZ", ("jsonl", "xz")), ("a.bz2", (None, "bz2")), ("a.txt.zip", (None, None)),
+        ("a.warc", ("warc", None)), ("a.warc.gz", ("warc", "gzip")), ("a.rss", ("feed", None)), ("a.atom", ("feed", None)),
+        ("a.rss.gz", ("feed", "gzip")), ("a.xml", (None, None)), ("a.csv.bz2", ("csv", "bz2")), ("a.JSONL.XZ", ("jsonl", "xz")), ("a.bz2", (None, "bz2")), ("a.txt.zip", (None, None)),
         # As a Path's suffix: a name's leading dot starts none, nor does its last character.
         (".txt", (None, None)), ("..txt", ("text", None)), ("a.", (None, None)), ("a.txt.", (None, None)),
         ("a..txt", ("text", None)), (".gz", (None, "gzip")), ("a.txt.gz.gz", (None, "gzip")), ("a.txt.xz.gz", (None, "gzip")),
@@ -112,11 +113,11 @@ def test_input_kind(name, expected):
 
 
 def test_folder_discovers_every_input_kind(tmp_path):
-    files = ("a.txt", "b.html", "c.htm.gz", "d.json", "e.jsonl", "f.ndjson.gz", "g.csv", "h.tsv", "i.parquet", "j.md", "k.gz", "m.csv.bz2", "n.txt.xz", "o.xz", "p.warc.gz", "sub/l.jsonl")
+    files = ("a.txt", "b.html", "c.htm.gz", "d.json", "e.jsonl", "f.ndjson.gz", "g.csv", "h.tsv", "i.parquet", "j.md", "k.gz", "m.csv.bz2", "n.txt.xz", "o.xz", "p.warc.gz", "q.rss", "sub/l.jsonl")
     for name in files:
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_bytes(b"x")
-    expected = ["a.txt", "b.html", "c.htm.gz", "d.json", "e.jsonl", "f.ndjson.gz", "g.csv", "h.tsv", "i.parquet", "m.csv.bz2", "n.txt.xz", "p.warc.gz", "sub/l.jsonl"]
+    expected = ["a.txt", "b.html", "c.htm.gz", "d.json", "e.jsonl", "f.ndjson.gz", "g.csv", "h.tsv", "i.parquet", "m.csv.bz2", "n.txt.xz", "p.warc.gz", "q.rss", "sub/l.jsonl"]
     assert names(discover_inputs([str(tmp_path)]), tmp_path) == expected
 
 
@@ -253,6 +254,44 @@ def test_web_archives_that_hold_no_page_to_read(tmp_path):
     assert [(short(item.source_uri), item.status) for item in finished] == [
         ("a_pages.warc", "loaded"), ("b_info_only.warc.gz", "rejected"), ("c_not_warc.warc", "rejected")
     ]  # fmt: skip
+
+
+FEED = """<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel>
+<title>The Coast Herald</title><language>en-gb</language>
+<item><title>Port strike ends</title><link>https://example.org/port</link><pubDate>Wed, 01 May 2024 10:00:00 GMT</pubDate>
+<description>Dock workers are back.</description>
+<content:encoded><![CDATA[<p>Dock workers ended a three-day strike on Monday.</p><p>Ships unloaded by the afternoon.</p>]]></content:encoded>
+</item>
+<item><title>Rail line opens</title><link>https://example.org/rail</link>
+<description>&lt;p&gt;The rail line to Kisumu opens in March.&lt;/p&gt;</description></item>
+<item><title>A title alone</title></item>
+</channel></rss>"""
+
+
+def test_feeds_give_an_article_per_entry_and_reject_what_holds_none(tmp_path):
+    (tmp_path / "a.rss").write_text(FEED, encoding="utf-8")
+    (tmp_path / "b.atom").write_text(
+        '<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom" xml:lang="fr"><title>Journal du Sud</title>'
+        '<entry><title>Le port rouvre</title><link href="https://example.fr/port"/><updated>2024-05-02T10:00:00Z</updated>'
+        '<content type="html">&lt;p&gt;Le port de Marseille a rouvert lundi.&lt;/p&gt;</content></entry></feed>',
+        encoding="utf-8",
+    )
+    (tmp_path / "c_sitemap.rss").write_text('<?xml version="1.0"?><urlset><url><loc>https://example.org/</loc></url></urlset>', encoding="utf-8")
+    (tmp_path / "d_empty.rss").write_text('<?xml version="1.0"?><rss version="2.0"><channel><title>Quiet</title></channel></rss>', encoding="utf-8")
+    (tmp_path / "e_garbage.atom").write_bytes(b"\x00\x01<<not xml")
+    documents, rejections, finished = flat(read_all([tmp_path]))
+    found = [(short(d.source_uri), short(d.input_uri), d.title, d.url, d.published_text, d.outlet, d.given_language, d.text) for d in documents]
+    assert found == [
+        ("a.rss#row=0", "a.rss", "Port strike ends", "https://example.org/port", "Wed, 01 May 2024 10:00:00 GMT", "The Coast Herald", "en-gb",
+         "Dock workers ended a three-day strike on Monday.\nShips unloaded by the afternoon."),  # the content, not the summary
+        ("a.rss#row=1", "a.rss", "Rail line opens", "https://example.org/rail", None, "The Coast Herald", "en-gb", "The rail line to Kisumu opens in March."),
+        ("b.atom#row=0", "b.atom", "Le port rouvre", "https://example.fr/port", "2024-05-02T10:00:00Z", "Journal du Sud", "fr", "Le port de Marseille a rouvert lundi."),
+    ]  # fmt: skip
+    assert [(short(item.source_uri), item.reason) for item in rejections] == [
+        ("a.rss#row=2", "empty_text"), ("c_sitemap.rss", "not_a_feed"), ("d_empty.rss", "empty_input"), ("e_garbage.atom", "malformed_feed"),
+    ]  # fmt: skip
+    assert [item.status for item in finished] == ["loaded", "loaded", "rejected", "rejected", "rejected"]
 
 
 def test_a_csv_row_with_the_wrong_number_of_fields_is_rejected_and_counting_goes_on(tmp_path):

@@ -156,6 +156,32 @@ def test_a_web_archive_loads_its_pages_and_rejects_the_responses_that_are_not_on
     assert (again["counts"]["inputs_unchanged"], again["counts"]["articles_read"]) == (1, 0)
 
 
+def test_a_feed_loads_an_article_per_entry_with_the_feed_s_metadata(prefect_server, tmp_path):
+    def item(title: str, link: str, date: str, text: str) -> str:
+        paragraphs = "".join(f"<p>{line}</p>" for line in text.split("\n"))
+        return f"<item><title>{title}</title><link>{link}</link><pubDate>{date}</pubDate><description><![CDATA[{paragraphs}]]></description></item>"
+
+    root = tmp_path / "feeds"
+    root.mkdir()
+    (root / "herald.rss").write_text(
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>The Coast Herald</title><language>en</language>'
+        + item("Rate on hold", "https://example.org/bank", "Thu, 02 May 2024 09:30:00 GMT", ARTICLES["bank"])
+        + item("Maize prices fall", "https://example.org/corn", "Fri, 03 May 2024 08:00:00 +0200", ARTICLES["corn"])
+        + "</channel></rss>",
+        encoding="utf-8",
+    )
+    path = tmp_path / "news.duckdb"
+    assert run_flow([root], path)["status"] == "completed"
+    articles = fetch(path, "select split_part(source_uri, '/', -1), title, url, published_at::varchar, outlet, given_language, language, body_clean from articles order by 1")
+    assert articles == [
+        ("herald.rss#row=0", "Rate on hold", "https://example.org/bank", "2024-05-02 09:30:00+00", "The Coast Herald", "en", "en", ARTICLES["bank"]),
+        ("herald.rss#row=1", "Maize prices fall", "https://example.org/corn", "2024-05-03 06:00:00+00", "The Coast Herald", "en", "en", ARTICLES["corn"]),
+    ]  # fmt: skip
+    assert fetch(path, "select count(*) from rejected_inputs") == [(0,)]
+    again = run_flow([root], path)
+    assert (again["counts"]["inputs_unchanged"], again["counts"]["articles_read"]) == (1, 0)
+
+
 def relative(uri: str, root: Path) -> str:
     return uri.removeprefix(str(root.resolve()) + "/")
 

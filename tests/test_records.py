@@ -137,6 +137,8 @@ def test_documents_frame_repairs_titles_and_parses_dates():
         ("2024-05-01 10:00", datetime.datetime(2024, 5, 1, 10, 0)),
         ("2024-05-01", datetime.datetime(2024, 5, 1)),
         ("Wed, 01 May 2024 10:00:00 +0100", datetime.datetime(2024, 5, 1, 9, 0)),
+        ("Wed, 01 May 2024 10:00:00 GMT", datetime.datetime(2024, 5, 1, 10, 0)),  # as RSS feeds write it
+        ("01 May 2024 10:00:00 UT", datetime.datetime(2024, 5, 1, 10, 0)),
         ("1 May 2024", datetime.datetime(2024, 5, 1)),
         ("May 1, 2024", datetime.datetime(2024, 5, 1)),
         # Unix time in seconds, with a fraction, and in milliseconds; a JSON number is read as its text.

@@ -210,7 +210,8 @@ def documents_frame(documents: Sequence[Document]) -> pl.DataFrame:
 def published_at(published_text: pl.Expr) -> pl.Expr:
     """The publication time as UTC, from the formats in PUBLISHED_FORMATS_* or Unix time (EPOCH_*); null when none
     fits."""
-    text = published_text.str.strip_chars().str.replace(r"(?i)z$", "+00:00")
+    # RSS and HTTP write UTC as a name ("Wed, 01 May 2024 10:00:00 GMT"), which %z does not read.
+    text = published_text.str.strip_chars().str.replace(r"(?i)z$", "+00:00").str.replace(r"(?i) (?:gmt|ut|utc)$", " +0000")
     utc = pl.Datetime("us", "UTC")
     with_zone = [text.str.strptime(utc, format, strict=False) for format in PUBLISHED_FORMATS_WITH_ZONE]
     naive = [text.str.strptime(pl.Datetime("us"), format, strict=False).dt.replace_time_zone("UTC") for format in PUBLISHED_FORMATS_NAIVE]
