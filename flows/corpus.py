@@ -72,6 +72,10 @@ HTML_MARKUP_FACTOR = 4
 # image, a PDF, robots.txt) is rejected as `not_html`.
 WARC_PAGE_TYPES = {"text/html", "application/xhtml+xml"}
 
+# A `.json` document or a feed is parsed whole, its objects all in memory at once (several times its size): past
+# this many bytes, decompressed, it is rejected as too large. JSON lines and CSV stream, whatever their size.
+WHOLE_FILE_MAX_BYTES = 512 * 1024 * 1024
+
 # A JSON line longer than this many times the article limit cannot hold an article we would load: it is rejected
 # as too large and skipped in pieces, never held in memory whole.
 JSON_LINE_FACTOR = 4
@@ -273,6 +277,13 @@ def _fingerprint(path: str, compression: str | None) -> _Fingerprint:
     return _Fingerprint(digest.hexdigest(), data_bytes, problem)
 
 
+def _check_whole_file_size(fingerprint: _Fingerprint) -> None:
+    if fingerprint.data_bytes > WHOLE_FILE_MAX_BYTES:
+        raise _FileRejected(
+            "too_large", f"{fingerprint.data_bytes} bytes to parse whole, limit {WHOLE_FILE_MAX_BYTES} (JSON lines stream)"
+        )
+
+
 def _open_binary(path: str, compression: str | None) -> BinaryIO:
     return OPENERS[compression](path, "rb")
 
@@ -386,6 +397,7 @@ class CorpusReader:
         elif kind == "warc":
             yield from self._warc_rows(uri, compression, digest)
         elif kind == "feed":
+            _check_whole_file_size(fingerprint)
             yield from self._feed_rows(uri, compression, digest)
         else:
             yield from self._text_rows(uri, kind, compression, fingerprint)
@@ -494,6 +506,7 @@ class CorpusReader:
             # Decoded with surrogateescape, nothing is replaced: a row with foreign bytes is decoded on its own.
             encoding = Encoding("utf-8", "utf-8")
         if kind == "json":
+            _check_whole_file_size(fingerprint)
             produced = self._json_rows(uri, compression, fingerprint.content_hash, encoding)
         else:
             # Only "\n" ends a JSON line: a lone "\r" inside one is a (badly escaped) part of a string.

@@ -334,6 +334,21 @@ def test_a_compressed_file_is_measured_a_chunk_at_a_time(tmp_path):
     assert peak < 8 * READ_CHUNK_BYTES
 
 
+def test_a_json_document_or_a_feed_too_large_to_parse_whole_is_rejected(tmp_path, monkeypatch):
+    monkeypatch.setattr("flows.corpus.WHOLE_FILE_MAX_BYTES", 200)
+    document = json.dumps([{"text": "A short article."}] * 20)
+    (tmp_path / "a.json").write_text(document, encoding="utf-8")
+    (tmp_path / "b.rss.gz").write_bytes(gzip.compress(FEED.encode("utf-8")))
+    (tmp_path / "c.jsonl").write_text((json.dumps({"text": "A short article."}) + "\n") * 20, encoding="utf-8")  # streams
+    documents, rejections, _ = flat(read_all([tmp_path]))
+    assert [(short(item.source_uri), item.reason, item.detail) for item in rejections] == [
+        ("a.json", "too_large", f"{len(document)} bytes to parse whole, limit 200 (JSON lines stream)"),
+        ("b.rss.gz", "too_large", f"{len(FEED.encode())} bytes to parse whole, limit 200 (JSON lines stream)"),
+    ]
+    assert len(document) == 600 and len(FEED.encode()) > 200
+    assert [short(doc.source_uri) for doc in documents] == [f"c.jsonl#row={row}" for row in range(20)]
+
+
 def test_a_text_file_reads_whole_in_one_chunk_in_several_and_compressed(tmp_path):
     # A file of one chunk is parsed from the bytes its fingerprint read; a longer or compressed one is read again.
     small = "Der Bürgermeister sprach.\n" * 10
