@@ -420,6 +420,14 @@ class CorpusReader:
     def _html(self, decoded: Decoded, uri: str, digest: str) -> records.Document | Rejected:
         return records.html_document(decoded, self._max_bytes, uri, digest)
 
+    def _page_row(self, page: Decoded, row_uri: str, uri: str, digest: str) -> records.Document | Rejection:
+        """A page held in the file `uri` as one of its rows (a WARC response, a feed entry), read as an `.html`
+        file is."""
+        document = records.html_document(page, self._max_bytes, row_uri, digest, input_uri=uri)
+        if isinstance(document, Rejected):
+            return Rejection(row_uri, document.reason, document.detail, digest)
+        return document
+
     def _warc_rows(self, uri: str, compression: str | None, digest: str) -> Iterator[records.Document | Rejection]:
         """A web archive's pages, read as an `.html` file is. `#row=N` is the 0-based record of the file, whatever
         its type; records other than responses (the crawl's warcinfo, requests, metadata) hold no page."""
@@ -452,12 +460,11 @@ class CorpusReader:
         decoded = decode_bytes(data, limit)
         if isinstance(decoded, Rejected):
             return Rejection(row_uri, decoded.reason, decoded.detail, digest)
-        document = self._html(decoded, row_uri, digest)
-        if isinstance(document, Rejected):
-            return Rejection(row_uri, document.reason, document.detail, digest)
+        document = self._page_row(decoded, row_uri, uri, digest)
+        if isinstance(document, Rejection):
+            return document
         # The page's own canonical URL first, else the address it was fetched from.
-        fetched_from = record.rec_headers.get_header("WARC-Target-URI")
-        return dataclasses.replace(document, input_uri=uri, url=document.url or fetched_from)
+        return dataclasses.replace(document, url=document.url or record.rec_headers.get_header("WARC-Target-URI"))
 
     def _feed_rows(self, uri: str, compression: str | None, digest: str) -> Iterator[records.Document | Rejection]:
         """An RSS, Atom or RDF feed's entries, parsed whole (feedparser): `#row=N` is the 0-based entry."""
@@ -481,12 +488,11 @@ class CorpusReader:
         if not html.strip():
             return Rejection(row_uri, "empty_text", "the entry has no content and no summary", digest)
         page = Decoded(f"<html><body><article>{html}</article></body></html>", feed.get("encoding") or "utf-8")
-        document = self._html(page, row_uri, digest)
-        if isinstance(document, Rejected):
-            return Rejection(row_uri, document.reason, document.detail, digest)
+        document = self._page_row(page, row_uri, uri, digest)
+        if isinstance(document, Rejection):
+            return document
         return dataclasses.replace(
             document,
-            input_uri=uri,
             title=entry.get("title"),
             url=entry.get("link"),
             published_text=entry.get("published") or entry.get("updated"),

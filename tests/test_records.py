@@ -176,6 +176,9 @@ def test_html_page_main_text_and_metadata():
     assert (result.title, result.outlet, result.url, result.given_language) == ("Le port rouvre", "Journal du Sud", "https://example.org/port", "fr-FR")
     assert result.published_text == "2024-05-02"
     assert (result.source_uri, result.input_uri, result.source_encoding) == ("/c/port.html", "/c/port.html", "utf-8")
+    # A page that is a row of another file: a web archive's response, a feed's entry.
+    row = html_document(Decoded(PAGE, "utf-8"), 100_000, "/c/crawl.warc#row=1", "h", input_uri="/c/crawl.warc")
+    assert (row.source_uri, row.input_uri) == ("/c/crawl.warc#row=1", "/c/crawl.warc")
 
 
 def test_html_page_without_text_or_too_large():

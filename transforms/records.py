@@ -166,8 +166,11 @@ def row_document(
     )
 
 
-def html_document(html: Decoded, max_bytes: int, source_uri: str, input_hash: str) -> Document | Rejected:
-    """The main text of one HTML page (trafilatura: no navigation, comments or footers) and its metadata."""
+def html_document(
+    html: Decoded, max_bytes: int, source_uri: str, input_hash: str, input_uri: str | None = None
+) -> Document | Rejected:
+    """The main text of one HTML page (trafilatura: no navigation, comments or footers) and its metadata. The page
+    is a file of its own, or a row (`source_uri`) of the file `input_uri`: a web archive's response, a feed's entry."""
     extracted = trafilatura.bare_extraction(html.text, with_metadata=True, include_comments=False)
     text = extracted.text if extracted is not None else None
     if not text or not text.strip():
@@ -178,7 +181,7 @@ def html_document(html: Decoded, max_bytes: int, source_uri: str, input_hash: st
     declared = HTML_LANG.search(html.text[:20_000])
     return Document(
         source_uri=source_uri,
-        input_uri=source_uri,
+        input_uri=input_uri or source_uri,
         input_hash=input_hash,
         text=text,
         source_encoding=html.encoding,
