@@ -305,7 +305,7 @@ def articles_to_match(warehouse_path: str, surfaces: pl.DataFrame) -> pl.DataFra
     pass has matched, and those holding a name whose row differs from the last pass's. Every other article would
     get the mentions it holds (see `gazetteer_surfaces`). All of them when this pipeline version never matched."""
     articles = warehouse.gazetteer_article_ids(warehouse_path)
-    before = warehouse.gazetteer_surfaces(warehouse_path, PIPELINE_VERSION)
+    before = warehouse.last_gazetteer_surfaces(warehouse_path, PIPELINE_VERSION)
     if before is None:
         return articles.select("row_no", "article_id")
     changed = changed_surfaces(before, surfaces)

@@ -541,7 +541,7 @@ def gazetteer_articles(path: str, article_ids: pl.DataFrame, chunk_size: int) ->
         yield chunk
 
 
-def gazetteer_surfaces(path: str, pipeline_version: str) -> pl.DataFrame | None:
+def last_gazetteer_surfaces(path: str, pipeline_version: str) -> pl.DataFrame | None:
     """surface, entity_key, entity_type the gazetteer last matched with, or None when this pipeline version has not
     matched yet (a new warehouse, one loaded before migration 011, or another version's rules): then every article
     is matched again."""

@@ -371,15 +371,15 @@ def test_a_gazetteer_pass_rewrites_the_mentions_of_its_scope_and_records_its_nam
         warehouse.replace_gazetteer_mentions(path, [found], articles.filter(pl.col("article_id").is_in(scope)), surfaces, "test")
         return warehouse.query(path, "select article_id, start_char from entity_mentions where method = 'gazetteer' order by all")[1]
 
-    assert warehouse.gazetteer_surfaces(path, "test") is None
+    assert warehouse.last_gazetteer_surfaces(path, "test") is None
     assert articles.select("article_id", "matched").rows() == [("d1", False), ("d2", False)]
 
     assert gazetteer_pass(scope=["d1", "d2"], found_in=["d1", "d2"]) == [("d1", 0), ("d1", 11), ("d2", 0), ("d2", 11)]
     # Out of the scope, mentions stay even where nothing was found: the pass only rewrites the articles it matched.
     assert gazetteer_pass(scope=["d1"], found_in=[]) == [("d2", 0), ("d2", 11)]
 
-    assert warehouse.gazetteer_surfaces(path, "test").rows() == surfaces.rows() == [("Ankara", "ankara", "LOC")]
-    assert warehouse.gazetteer_surfaces(path, "another version") is None
+    assert warehouse.last_gazetteer_surfaces(path, "test").rows() == surfaces.rows() == [("Ankara", "ankara", "LOC")]
+    assert warehouse.last_gazetteer_surfaces(path, "another version") is None
     assert warehouse.gazetteer_article_ids(path).select("article_id", "matched").rows() == [("d1", True), ("d2", True)]
     # A row of the article loaded by another run (deleted by a changed input, then loaded again) is not the row
     # that was matched.
